@@ -4,5 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-.venv/bin/nbdev-test --n-workers 2
+OMP_NUM_THREADS=1 .venv/bin/nbdev-test --n-workers 2  # two notebooks at a time, one thread each
 .venv/bin/python -m pytest -q -p no:cacheprovider tests "$@"

@@ -181,3 +181,16 @@ def test_cosine_schedule_runs(tiny):
     model, tok = tiny
     [s] = fit(model, [take_tokens(TEXT, tok, 8)], recipe=Recipe(steps=300, lr=0.1, schedule="cosine"), progress=False)
     assert s.accuracy > 0.5
+
+
+@pytest.mark.slow
+def test_smollm2_reconstructs_a_natural_16_token_text_in_one_forward_pass():
+    model, tok = load_model("smollm2-135m")
+    text = "The old lighthouse keeper climbed the narrow stairs every evening to light the great lamp for the ships."
+    ids = take_tokens(text, tok, 16)
+    s = compress(text, model, tok, n=16, arrangement="e_m_unguided", recipe=Recipe(steps=400, lr=0.05),
+                 progress=False)
+    x = torch.stack([s.e] + [s.m] * 16)[None]  # [e, m x 16]: e's output unguided, m's predict t_1..t_16
+    with torch.no_grad(): out = model(inputs_embeds=x).logits[0, 1:].argmax(-1).tolist()
+    assert out == ids and s.solved
+    assert decode_text(s, model, tok) == tok.decode(ids)

@@ -89,7 +89,7 @@ def test_two_concurrent_converters_do_not_corrupt_cache(tmp_path):
         m, t = load_model('smollm2-135m')
         print('OK', m.config.hidden_size)
     """)
-    env = {**os.environ, "ONESTEP_CACHE": str(tmp_path), "HF_HUB_OFFLINE": "1"}
+    env = {**os.environ, "ONESTEP_CACHE": str(tmp_path), "HF_HUB_OFFLINE": "1", "OMP_NUM_THREADS": "1"}
     procs = [subprocess.Popen([sys.executable, "-c", code], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                               text=True) for _ in range(2)]
     outs = [p.communicate(timeout=600) for p in procs]

@@ -27,12 +27,15 @@ def _jobs(tok, n_texts):
             for t in random_texts(n_texts, n_words=8) for s in (0, 1)]
 
 
+ENV = {**os.environ, "OMP_NUM_THREADS": "1"}  # two processes on two cores: no thread oversubscription
+
+
 def _files(root): return sorted(Path(root).glob("*/*.safetensors"))
 
 
 def test_kill_9_mid_sweep_then_resume(tmp_path):
     n_texts = 30
-    p = subprocess.Popen([sys.executable, "-c", SWEEP, str(tmp_path), str(n_texts)], stdout=subprocess.PIPE,
+    p = subprocess.Popen([sys.executable, "-c", SWEEP, str(tmp_path), str(n_texts)], env=ENV, stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE, text=True)
     t0 = time.time()
     while len(_files(tmp_path)) < 3 and time.time() - t0 < 300 and p.poll() is None: time.sleep(0.05)
@@ -65,7 +68,7 @@ def test_damaged_and_partial_files_are_ignored_and_recomputed(tmp_path):
 
 
 def test_two_processes_writing_one_store(tmp_path):
-    ps = [subprocess.Popen([sys.executable, "-c", SWEEP, str(tmp_path), "6"], stdout=subprocess.PIPE,
+    ps = [subprocess.Popen([sys.executable, "-c", SWEEP, str(tmp_path), "6"], env=ENV, stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE, text=True) for _ in range(2)]
     for p in ps:
         out, err = p.communicate(timeout=600)
