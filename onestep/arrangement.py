@@ -12,7 +12,7 @@ from .core import Recipe, take_tokens, get_arrangement, TABLE1_ARRANGEMENTS
 from .store import Job, Store, run_jobs, mean_std, save_table, save_figure
 
 # %% auto #0
-__all__ = ['arrangement_jobs', 'table1', 'plot_accuracy_vs_length']
+__all__ = ['PAPER_TABLE1', 'arrangement_jobs', 'table1', 'compare_table1', 'plot_accuracy_vs_length']
 
 # %% ../nbs/01_arrangement.ipynb #7a949824
 def arrangement_jobs(model_name: str, tokenizer, texts, lengths, arrangements, recipe: Recipe, seeds) -> list[Job]:
@@ -28,6 +28,27 @@ def table1(runs: pd.DataFrame) -> pd.DataFrame:
     t.index = [f"{get_arrangement(a).label}  ({a})" for a in t.index]
     t.columns = [f"N={c}" for c in t.columns]
     return t
+
+# %% ../nbs/01_arrangement.ipynb #ee49505b
+# The paper's Table 1 (Llama-3.2-1B, 50 PG-19 texts): mean accuracy per arrangement and N.
+PAPER_TABLE1 = {"e_only": {1: 1.00, 2: 0.45, 4: 0.17, 256: 0.01}, "halves": {1: 1.00, 2: 1.00, 4: 0.12, 256: 0.01},
+                "interleaved": {1: 1.00, 2: 1.00, 4: 1.00, 256: 0.17},
+                "e_m_unguided": {1: 1.00, 2: 1.00, 4: 1.00, 256: 0.97}, "e_m": {1: 1.00, 2: 1.00, 4: 1.00, 256: 0.99}}
+
+def compare_table1(runs: pd.DataFrame) -> pd.DataFrame:
+    "Our mean decoded accuracy beside the paper's, at the lengths both have, plus each one's longest length."
+    mean = runs.groupby(["arrangement", "n"]).decoded_accuracy.mean()
+    longest = int(runs.n.max())
+    rows = {}
+    for a in runs.arrangement.unique():
+        paper = PAPER_TABLE1.get(a, {})
+        row = {}
+        for n in sorted(set(paper) & set(runs.n.unique())):
+            row[f"N={n} ours"] = round(float(mean[a, n]), 2); row[f"N={n} paper"] = paper[n]
+        row[f"N={longest} ours"] = round(float(mean[a, longest]), 2)
+        row["N=256 paper"] = paper.get(256, float("nan"))
+        rows[f"{get_arrangement(a).label}  ({a})"] = row
+    return pd.DataFrame.from_dict(rows, orient="index")
 
 # %% ../nbs/01_arrangement.ipynb #057b0e5e
 def plot_accuracy_vs_length(runs: pd.DataFrame):

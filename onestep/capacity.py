@@ -12,7 +12,7 @@ from .core import Recipe, take_tokens, h_lm, get_arrangement
 from .store import Job, Store, run_jobs, share_groups, mean_std, save_table, save_figure
 
 # %% auto #0
-__all__ = ['capacity_search', 'text_capacity', 'table3', 'plot_fig2']
+__all__ = ['PAPER_TABLE3_PG19', 'capacity_search', 'text_capacity', 'table3', 'compare_table3', 'plot_fig2']
 
 # %% ../nbs/03_capacity.ipynb #976f2b89
 def capacity_search(
@@ -65,6 +65,7 @@ def table3(caps: pd.DataFrame) -> pd.DataFrame:
     out = {}
     for (mdl, src, method), g in caps.groupby(["model", "source", "method"], sort=False):
         row = out.setdefault((mdl, src), {})
+        row[(method, "C_tokens max")] = int(g.c_tokens.max())
         row[(method, "C_tokens")] = mean_std(g.c_tokens, "{:.1f}")
         row[(method, "H_LM")] = mean_std(g.h_lm, "{:.1f}")
         row[(method, "budget hit")] = f"{g.budget_hit.mean():.2f}"
@@ -72,6 +73,22 @@ def table3(caps: pd.DataFrame) -> pd.DataFrame:
     df.index.names = ["model", "source"]
     df.columns = [f"{a}: {b}" for a, b in df.columns]
     return df
+
+# %% ../nbs/03_capacity.ipynb #d550f877
+# The paper's Table 3, PG-19, m not shared: the longest reconstructed prefix (max C_tokens) per model.
+PAPER_TABLE3_PG19 = {"pythia-160m": 128, "pythia-410m": 167, "pythia-1.4b": 128,
+                     "llama-3.2-1b": 362, "llama-3.2-3b": 512, "llama-3.1-8b": 724}
+
+def compare_table3(caps: pd.DataFrame, lengths: list, steps: int) -> pd.DataFrame:
+    "Per model x source x method: our longest and mean capacity, the grid and budget limits, and the paper's PG-19 maximum."
+    rows = []
+    for (mdl, src, method), g in caps.groupby(["model", "source", "method"], sort=False):
+        rows.append({"model": mdl, "source": src, "method": method, "texts": len(g),
+                     "max C_tokens": int(g.c_tokens.max()), "mean C_tokens": round(float(g.c_tokens.mean()), 1),
+                     "texts at the grid's end": int((g.capacity == max(lengths)).sum()),
+                     "step budget": steps, "paper, PG-19, same model": PAPER_TABLE3_PG19.get(mdl, "-"),
+                     "paper, PG-19, smallest model (Pythia-160M)": PAPER_TABLE3_PG19["pythia-160m"]})
+    return pd.DataFrame(rows).set_index(["model", "source", "method"])
 
 # %% ../nbs/03_capacity.ipynb #8bfba854
 def plot_fig2(caps: pd.DataFrame):

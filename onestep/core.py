@@ -16,10 +16,10 @@ from torch import Tensor
 from tqdm.auto import tqdm
 
 # %% auto #0
-__all__ = ['ARRANGEMENTS', 'TABLE1_ARRANGEMENTS', 'DEFAULT_ARRANGEMENT', 'PAPER_RECIPE', 'Arrangement', 'get_arrangement',
-           'context_length', 'check_length', 'take_tokens', 'Recipe', 'Solution', 'init_vector', 'fit',
-           'token_accuracy', 'c_tokens', 'start_token', 'h_lm', 'nats_to_bits', 'decode', 'reconstruct', 'compress',
-           'decode_text']
+__all__ = ['ARRANGEMENTS', 'TABLE1_ARRANGEMENTS', 'DEFAULT_ARRANGEMENT', 'PREFIXES', 'PAPER_RECIPE', 'Arrangement',
+           'get_arrangement', 'prefix_embedding', 'context_length', 'check_length', 'take_tokens', 'Recipe', 'Solution',
+           'init_vector', 'fit', 'token_accuracy', 'c_tokens', 'start_token', 'h_lm', 'nats_to_bits', 'decode',
+           'reconstruct', 'compress', 'decode_text']
 
 # %% ../nbs/00_core.ipynb #ce51aa51
 @dataclass(frozen=True)
@@ -74,6 +74,22 @@ def get_arrangement(a: str | Arrangement) -> Arrangement:
     return ARRANGEMENTS[a]
 
 # %% ../nbs/00_core.ipynb #fda2cd56
+PREFIXES = ("bos", "none")
+
+def _check_prefix(prefix) -> str:
+    if prefix not in PREFIXES: raise ValueError(f"prefix must be one of {PREFIXES}, got {prefix!r}")
+    return prefix
+
+def prefix_embedding(model, prefix: str = "bos") -> Tensor | None:
+    "(d,) embedding of the fixed token placed before the proto-tokens ('bos'), or None ('none')."
+    if _check_prefix(prefix) == "none": return None
+    tid = getattr(model, "onestep_start_id", None)
+    if tid is None: tid = getattr(model.config, "bos_token_id", None)
+    if tid is None:
+        raise ValueError(f"{type(model).__name__} has no start token for prefix='bos' (load it with "
+                         "onestep.models.load_model, or set model.onestep_start_id); or use prefix='none'.")
+    return model.get_input_embeddings().weight[int(tid)].detach().float()
+
 def context_length(model) -> int:
     "Maximum input length (tokens) of `model`."
     c = model.config
@@ -81,16 +97,17 @@ def context_length(model) -> int:
         if getattr(c, k, None): return int(getattr(c, k))
     raise ValueError(f"cannot tell the context length of {type(model).__name__}")
 
-def check_length(model, arrangement, n) -> None:
-    "Fail clearly when `n` target tokens cannot be trained with `arrangement` on `model`."
+def check_length(model, arrangement, n, prefix: str = "bos") -> None:
+    "Fail clearly when `n` target tokens cannot be trained with `arrangement` (and `prefix`) on `model`."
     if isinstance(n, bool) or not isinstance(n, int):
         raise TypeError(f"target length N must be an int, got {type(n).__name__}")
     if n < 1: raise ValueError(f"target length N must be at least 1, got {n}")
     a, ctx = get_arrangement(arrangement), context_length(model)
-    if a.length(n) > ctx:
-        raise ValueError(f"N={n} with arrangement {a.name!r} needs {a.length(n)} input positions, but "
-                         f"{getattr(model, 'onestep_name', type(model).__name__)} has a context of {ctx}: "
-                         f"use N <= {ctx - a.length(1) + 1}.")
+    extra = int(_check_prefix(prefix) == "bos")
+    if a.length(n) + extra > ctx:
+        raise ValueError(f"N={n} with arrangement {a.name!r} and prefix {prefix!r} needs {a.length(n) + extra} input "
+                         f"positions, but {getattr(model, 'onestep_name', type(model).__name__)} has a context of {ctx}: "
+                         f"use N <= {ctx - a.length(1) - extra + 1}.")
 
 def take_tokens(
     text: str,        # the text
@@ -120,6 +137,7 @@ class Recipe:
     init_std: float = 1.0             # standard deviation (or multiple of the embedding std) of the initial vectors
     schedule: str = "constant"        # 'constant' or 'cosine' (to 0 at `steps`)
     stop_accuracy: float = 1.0        # a problem stops once its token accuracy reaches this
+    prefix: str = "bos"               # 'bos': the model's fixed start token precedes the proto-tokens; 'none': they start at position 0
 
     def __post_init__(self):
         for k in ("steps",):
@@ -132,6 +150,7 @@ class Recipe:
         if self.init not in ("normal", "embedding"): raise ValueError(f"Recipe.init must be 'normal' or 'embedding', got {self.init!r}")
         if self.schedule not in ("constant", "cosine"): raise ValueError(f"Recipe.schedule must be 'constant' or 'cosine', got {self.schedule!r}")
         if not 0 < self.stop_accuracy <= 1: raise ValueError(f"Recipe.stop_accuracy must be in (0, 1], got {self.stop_accuracy}")
+        if self.prefix not in PREFIXES: raise ValueError(f"Recipe.prefix must be one of {PREFIXES}, got {self.prefix!r}")
 
 PAPER_RECIPE = Recipe()
 
@@ -150,6 +169,7 @@ class Solution:
     loss: float                    # mean cross-entropy at the returned vectors
     seconds: float                 # wall time until this problem left the batch
     seed: int = 0                  # seed of the initialisation
+    prefix: str = "bos"            # fixed token before the proto-tokens ('bos') or none ('none'), see `Recipe.prefix`
     loss_curve: list = field(default_factory=list)  # [[step, loss]] at steps 0, 1, 2, 4, 8, ... and the last
     meta: dict = field(default_factory=dict)        # anything else (recipe, text id, group ...)
 
@@ -220,14 +240,15 @@ def init_vector(seed: int, which: str, d: int, std: float) -> Tensor:
     g = torch.Generator().manual_seed(2 * int(seed) + (which == "m"))
     return torch.randn(d, generator=g) * std
 
-def _build_inputs(arr: Arrangement, n: int, e: Tensor, m: Tensor | None, tok_emb: Tensor | None) -> Tensor:
-    "(A, L, d) input embeddings for A problems: e, m are (A, d); tok_emb (A, N, d) for teacher forcing."
-    cols = []
+def _build_inputs(arr: Arrangement, n: int, e: Tensor, m: Tensor | None, tok_emb: Tensor | None,
+                  pre: Tensor | None = None) -> Tensor:
+    "(A, L, d) input embeddings for A problems: e, m are (A, d); tok_emb (A, N, d) for teacher forcing; `pre` (d,) goes first."
+    cols = [pre.to(e.dtype).expand_as(e)] if pre is not None else []
     for c in arr.symbols(n):
         if c == "t": break
         cols.append(e if c == "e" else m)
     x = torch.stack(cols, 1)
-    return torch.cat([x, tok_emb[:, : n - 1]], 1) if arr.teacher_forced else x
+    return torch.cat([x, tok_emb[:, : n - 1]], 1) if arr.teacher_forced and tok_emb is not None else x
 
 def _scored_logits(model, x: Tensor, n: int, autocast) -> Tensor:
     "Logits (A, N, V) at the last `n` positions of one forward pass over embeddings `x`."
@@ -259,7 +280,8 @@ def fit(
     tg = torch.as_tensor(targets, dtype=torch.long).to(dev)
     if tg.ndim != 2: raise ValueError(f"targets must be (B, N) token ids, got shape {tuple(tg.shape)}")
     B, n = tg.shape
-    check_length(model, arr, n)
+    check_length(model, arr, n, recipe.prefix)
+    pre = prefix_embedding(model, recipe.prefix)
     seeds = [int(seeds)] * B if isinstance(seeds, int) else [int(s) for s in seeds]
     if len(seeds) != B: raise ValueError(f"got {len(seeds)} seeds for {B} problems")
     emb = model.get_input_embeddings()
@@ -287,7 +309,7 @@ def fit(
         act = active.nonzero().squeeze(1)
         E = torch.stack([e_vecs[i] for i in e_idx[act].tolist()])
         M = torch.stack([m_vecs[i] for i in m_idx[act].tolist()]) if arr.uses_m else None
-        logits = _scored_logits(model, _build_inputs(arr, n, E, M, tok_emb[act] if tok_emb is not None else None), n, autocast)
+        logits = _scored_logits(model, _build_inputs(arr, n, E, M, tok_emb[act] if tok_emb is not None else None, pre), n, autocast)
         ce = F.cross_entropy(logits.transpose(1, 2), tg[act], reduction="none").mean(1)
         acc = (logits.argmax(-1) == tg[act]).float().mean(1)
         ce_c, acc_c = ce.detach().cpu(), acc.detach().cpu()
@@ -314,7 +336,7 @@ def fit(
                 sols[i] = Solution(e=best_e[i].cpu(), m=best_m[i].cpu() if best_m[i] is not None else None,
                     target=tg[i].tolist(), arrangement=arr.name, model=getattr(model, "onestep_name", type(model).__name__),
                     accuracy=float(best_acc[i]), solved_step=solved_at[i], steps=finished_at[i], loss=float(best_loss[i]),
-                    seconds=seconds[i], seed=seeds[i], loss_curve=curves[i],
+                    seconds=seconds[i], seed=seeds[i], prefix=recipe.prefix, loss_curve=curves[i],
                     meta={"recipe": json.loads(json.dumps(asdict(recipe))), **(dict(meta[i]) if meta is not None else {})})
                 if callback is not None: callback(i, sols[i])
         if not active.any(): break
@@ -383,28 +405,30 @@ def decode(
     m: Tensor | None,                # (B, d) or (d,) vectors m (None when the arrangement has none)
     arrangement: str | Arrangement,  # arrangement the vectors were trained with
     n: int,                          # number of tokens to emit
+    prefix: str = "bos",             # the prefix the vectors were trained with (`Recipe.prefix`)
 ) -> Tensor:                         # (B, n) token ids
     "Token ids emitted by `model` from stored proto-tokens: one forward pass (greedy generation for mem*)."
-    arr = get_arrangement(arrangement); check_length(model, arr, n)
+    arr = get_arrangement(arrangement); check_length(model, arr, n, prefix)
     dev = model.get_input_embeddings().weight.device
     e = torch.atleast_2d(e).to(dev, torch.float32); _check_vectors(model, e, "e")
     if m is not None: m = torch.atleast_2d(m).to(dev, torch.float32); _check_vectors(model, m, "m")
     if arr.uses_m and m is None: raise ValueError(f"arrangement {arr.name!r} needs the vector m")
     dt = model.get_input_embeddings().weight.dtype
+    pre = prefix_embedding(model, prefix)
     if arr.teacher_forced:
-        prefix = torch.stack([e, m], 1) if arr.n_mem == 2 else e[:, None]
-        out = model(inputs_embeds=prefix.to(dt), use_cache=True)
+        x = _build_inputs(arr, 1, e, m, None, pre)  # the trained vectors (after the prefix); text tokens follow greedily
+        out = model(inputs_embeds=x.to(dt), use_cache=True)
         toks = [out.logits[:, -1].argmax(-1)]
         for _ in range(n - 1):
             out = model(input_ids=toks[-1][:, None], past_key_values=out.past_key_values, use_cache=True)
             toks.append(out.logits[:, -1].argmax(-1))
         return torch.stack(toks, 1).cpu()
-    x = torch.stack([e if c == "e" else m for c in arr.symbols(n)], 1).to(dt)
+    x = _build_inputs(arr, n, e, m, None, pre).to(dt)
     return model(inputs_embeds=x).logits[:, -n:].argmax(-1).cpu()
 
 def reconstruct(model, sol: Solution) -> tuple[list[int], float]:
     "Decode a solution: (emitted token ids, token accuracy against its target)."
-    ids = decode(model, sol.e, sol.m, sol.arrangement, sol.n)[0]
+    ids = decode(model, sol.e, sol.m, sol.arrangement, sol.n, sol.prefix)[0]
     return ids.tolist(), float(token_accuracy(ids, torch.tensor(sol.target)))
 
 # %% ../nbs/00_core.ipynb #9e763117

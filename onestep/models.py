@@ -228,4 +228,6 @@ def load_model(
                                 f"('org/name').\nRegistered names: {', '.join(MODELS)}.")
     model = model.to(device=device, dtype=dt).eval().requires_grad_(False)
     model.onestep_name = name
+    from onestep.core import start_token
+    model.onestep_start_id = start_token(tok)[0]  # the token a document starts with (prefix 'bos', H_LM)
     return model, tok

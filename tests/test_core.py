@@ -7,7 +7,7 @@ from onestep.core import (ARRANGEMENTS, Recipe, Solution, fit, decode, reconstru
 from onestep.models import load_model
 
 TEXT = "Hello proto-tokens! How are you today, dear reader?"
-FAST = Recipe(steps=400, lr=0.1)
+FAST = Recipe(steps=400, lr=0.05)
 
 
 @pytest.fixture(scope="module")
@@ -17,13 +17,19 @@ def tiny():
 
 @pytest.mark.parametrize("name", list(ARRANGEMENTS))
 @pytest.mark.parametrize("n", [1, 2, 5])
-def test_inputs_and_scored_positions(tiny, name, n):
+@pytest.mark.parametrize("prefix", ["bos", "none"])
+def test_inputs_and_scored_positions(tiny, name, n, prefix):
     model, _ = tiny
     a = get_arrangement(name)
     d = model.config.hidden_size
     e, m = torch.randn(3, d), torch.randn(3, d)
     tok = torch.randn(3, n, d)
-    x = _build_inputs(a, n, e, m, tok)
+    pre = core.prefix_embedding(model, prefix)
+    x = _build_inputs(a, n, e, m, tok, pre)
+    if prefix == "bos":  # the start token's embedding comes first, then the arrangement
+        assert torch.equal(x[:, 0], model.get_input_embeddings().weight[257].expand(3, d))
+        x = x[:, 1:]
+    else: assert pre is None
     sym = a.symbols(n)
     assert x.shape == (3, a.length(n), d) == (3, len(sym), d)
     for p, c in enumerate(sym):
@@ -130,6 +136,7 @@ def test_mem_baseline_decodes_greedily(tiny, arr):
     # greedy with a KV cache equals greedy without one
     a = get_arrangement(arr)
     x = torch.stack([s.e, s.m])[None] if a.n_mem == 2 else s.e[None, None]
+    x = torch.cat([model.get_input_embeddings().weight[257][None, None], x], 1)  # the default prefix: BOS
     seq = []
     for _ in range(10):
         nxt = model(inputs_embeds=x).logits[0, -1].argmax()
@@ -175,6 +182,25 @@ def test_errors(tiny):
     with pytest.raises(ValueError, match="trained for another model"): decode(model, torch.zeros(576), torch.zeros(576), "e_m", 4)
     with pytest.raises(ValueError, match="group labels"): fit(model, [[1, 2]], m_groups=[0, 1])
     with pytest.raises(ValueError, match="same length"): fit(model, [[1, 2], [1, 2, 3]])
+    with pytest.raises(ValueError, match="Recipe.prefix"): Recipe(prefix="sink")
+    with pytest.raises(ValueError, match="prefix must be one of"): decode(model, torch.zeros(64), torch.zeros(64), "e_m", 4, "eos")
+    # the prefix takes one position of the context (tiny-llama: 512)
+    core.check_length(model, "e_m", 512, "none")
+    with pytest.raises(ValueError, match="use N <= 511"): core.check_length(model, "e_m", 512, "bos")
+    model.onestep_start_id = None; model.config.bos_token_id = None
+    try:
+        with pytest.raises(ValueError, match="no start token"): core.prefix_embedding(model, "bos")
+    finally: model.onestep_start_id = model.config.bos_token_id = 257
+
+
+def test_prefix_none_trains_and_decodes_without_the_start_token(tiny):
+    model, tok = tiny
+    ids = take_tokens(TEXT, tok, 8)
+    [s] = fit(model, [ids], recipe=Recipe(steps=100, lr=0.1, prefix="none"), progress=False)
+    assert s.prefix == "none"
+    x = torch.stack([s.e] + [s.m] * 7)[None]
+    with torch.no_grad(): want = model(inputs_embeds=x).logits[0].argmax(-1).tolist()
+    assert reconstruct(model, s)[0] == want
 
 
 def test_cosine_schedule_runs(tiny):
@@ -188,9 +214,9 @@ def test_smollm2_reconstructs_a_natural_16_token_text_in_one_forward_pass():
     model, tok = load_model("smollm2-135m")
     text = "The old lighthouse keeper climbed the narrow stairs every evening to light the great lamp for the ships."
     ids = take_tokens(text, tok, 16)
-    s = compress(text, model, tok, n=16, arrangement="e_m_unguided", recipe=Recipe(steps=400, lr=0.05),
-                 progress=False)
-    x = torch.stack([s.e] + [s.m] * 16)[None]  # [e, m x 16]: e's output unguided, m's predict t_1..t_16
+    s = compress(text, model, tok, n=16, recipe=Recipe(steps=400), progress=False)  # the paper's recipe, e_m
+    bos = model.get_input_embeddings().weight[start_token(tok)[0]]
+    x = torch.stack([bos, s.e] + [s.m] * 15)[None]  # [BOS, e, m x 15]: e predicts t_1, the m's t_2..t_16
     with torch.no_grad(): out = model(inputs_embeds=x).logits[0, 1:].argmax(-1).tolist()
     assert out == ids and s.solved
     assert decode_text(s, model, tok) == tok.decode(ids)

@@ -9,9 +9,9 @@ NBS = ROOT / "nbs"
 COMMON = dict(model="tiny-llama", n_texts=2, seeds=[0], steps=40, lr=0.1, batch_size=8)
 SECTIONS = {
     "03_capacity": (dict(sources=["random"], lengths=[2, 4], share_m=[False, True], mem_baselines=[1]),
-                    ["table3.md", "table3.csv", "capacity_per_text.csv", "fig2_h_lm.png", "fig2_h_lm.svg"]),
+                    ["table3.md", "table3.csv", "table3_vs_paper.md", "capacity_per_text.csv", "fig2_h_lm.png", "fig2_h_lm.svg"]),
     "01_arrangement": (dict(source="random", lengths=[1, 2, 4], arrangements=["e_only", "e_m", "e_m_unguided"]),
-                       ["table1.md", "table1.csv", "accuracy_vs_length.png", "accuracy_vs_length.svg"]),
+                       ["table1.md", "table1.csv", "table1_vs_paper.md", "accuracy_vs_length.png", "accuracy_vs_length.svg"]),
 }
 
 
