@@ -83,8 +83,7 @@ def _check_prefix(prefix) -> str:
 def prefix_embedding(model, prefix: str = "bos") -> Tensor | None:
     "(d,) embedding of the fixed token placed before the proto-tokens ('bos'), or None ('none')."
     if _check_prefix(prefix) == "none": return None
-    tid = getattr(model, "onestep_start_id", None)
-    if tid is None: tid = getattr(model.config, "bos_token_id", None)
+    tid = getattr(model, "onestep_start_id", None)  # set by `load_model` from `start_token`, the token H_LM starts from
     if tid is None:
         raise ValueError(f"{type(model).__name__} has no start token for prefix='bos' (load it with "
                          "onestep.models.load_model, or set model.onestep_start_id); or use prefix='none'.")
