@@ -9,23 +9,28 @@ from __future__ import annotations
 import pandas as pd
 import torch
 from .core import Recipe, take_tokens, get_arrangement, TABLE1_ARRANGEMENTS
-from .store import Job, Store, run_jobs, mean_std, save_table, save_figure
+from .store import Job, Store, run_jobs
+from .report import mean_std, save_table, save_figure
 
 # %% auto #0
 __all__ = ['PAPER_TABLE1', 'arrangement_jobs', 'table1', 'compare_table1', 'plot_accuracy_vs_length']
 
 # %% ../nbs/01_arrangement.ipynb #7a949824
 def arrangement_jobs(model_name: str, tokenizer, texts, lengths, arrangements, recipe: Recipe, seeds) -> list[Job]:
-    "One job per text x length x arrangement x seed (texts shorter than a length are skipped)."
-    toks = {t.id: take_tokens(t.text, tokenizer) for t in texts}
+    "One job per text x length x arrangement x seed (texts shorter than a length are skipped; `table1` counts them)."
+    toks = {t.id: take_tokens(t, tokenizer) for t in texts}
     return [Job(model_name, t.id, tuple(toks[t.id][:n]), a, recipe, s, tag="arrangement")
             for a in arrangements for n in sorted(lengths) for t in texts for s in seeds if len(toks[t.id]) >= n]
 
 # %% ../nbs/01_arrangement.ipynb #c8ca5ee5
 def table1(runs: pd.DataFrame) -> pd.DataFrame:
-    "Table 1 layout: arrangement x N, 'mean ± std' of decoded accuracy."
-    t = runs.pivot_table(index="arrangement", columns="n", values="decoded_accuracy", aggfunc=mean_std, sort=False)
-    t.index = [f"{get_arrangement(a).label}  ({a})" for a in t.index]
+    "Table 1 layout: (model, arrangement) x N, 'mean ± std' of decoded accuracy, and the runs tried per N."
+    t = runs.pivot_table(index=["model", "arrangement"], columns="n", values="decoded_accuracy", aggfunc=mean_std, sort=False)
+    t.index = pd.MultiIndex.from_tuples([(m, f"{get_arrangement(a).label}  ({a})") for m, a in t.index])
+    tried = runs.groupby(["model", "n"], sort=False).size() / runs.groupby("model").arrangement.nunique()
+    for m in runs.model.unique(): t.loc[(m, "runs tried (texts x seeds)"), :] = [f"{int(tried[m, n])}" for n in t.columns]
+    t = t.loc[[(m, r) for m in runs.model.unique() for r in t.loc[m].index]]
+    t.index.names = ["model", "arrangement"]
     t.columns = [f"N={c}" for c in t.columns]
     return t
 
@@ -36,32 +41,37 @@ PAPER_TABLE1 = {"e_only": {1: 1.00, 2: 0.45, 4: 0.17, 256: 0.01}, "halves": {1: 
                 "e_m_unguided": {1: 1.00, 2: 1.00, 4: 1.00, 256: 0.97}, "e_m": {1: 1.00, 2: 1.00, 4: 1.00, 256: 0.99}}
 
 def compare_table1(runs: pd.DataFrame) -> pd.DataFrame:
-    "Our mean decoded accuracy beside the paper's, at the lengths both have, plus each one's longest length."
-    mean = runs.groupby(["arrangement", "n"]).decoded_accuracy.mean()
+    "Per model: our mean decoded accuracy beside the paper's, at the lengths both have, plus each one's longest length."
+    mean = runs.groupby(["model", "arrangement", "n"]).decoded_accuracy.mean()
     longest = int(runs.n.max())
     rows = {}
-    for a in runs.arrangement.unique():
+    for mdl, a in runs[["model", "arrangement"]].drop_duplicates().itertuples(index=False):
         paper = PAPER_TABLE1.get(a, {})
         row = {}
         for n in sorted(set(paper) & set(runs.n.unique())):
-            row[f"N={n} ours"] = round(float(mean[a, n]), 2); row[f"N={n} paper"] = paper[n]
-        row[f"N={longest} ours"] = round(float(mean[a, longest]), 2)
+            row[f"N={n} ours"] = round(float(mean[mdl, a, n]), 2); row[f"N={n} paper"] = paper[n]
+        row[f"N={longest} ours"] = round(float(mean.get((mdl, a, longest), float("nan"))), 2)
         row["N=256 paper"] = paper.get(256, float("nan"))
-        rows[f"{get_arrangement(a).label}  ({a})"] = row
-    return pd.DataFrame.from_dict(rows, orient="index")
+        rows[(mdl, f"{get_arrangement(a).label}  ({a})")] = row
+    df = pd.DataFrame.from_dict(rows, orient="index")
+    df.index.names = ["model", "arrangement"]
+    return df
 
 # %% ../nbs/01_arrangement.ipynb #057b0e5e
 def plot_accuracy_vs_length(runs: pd.DataFrame):
-    "Decoded accuracy against N (log2 axis) per arrangement, mean with a band of ± one std."
+    "Decoded accuracy against N (log2 axis) per arrangement, mean with a band of ± one std; one panel per model."
     import matplotlib; matplotlib.use("agg")
     import matplotlib.pyplot as plt, seaborn as sns
-    fig, ax = plt.subplots(figsize=(6, 4))
-    g = runs.groupby(["arrangement", "n"], sort=False).decoded_accuracy.agg(["mean", "std"]).fillna(0).reset_index()
-    for (a, d), c in zip(g.groupby("arrangement", sort=False), sns.color_palette("colorblind")):
-        ax.plot(d.n, d["mean"], marker="o", color=c, label=get_arrangement(a).label)
-        ax.fill_between(d.n, (d["mean"] - d["std"]).clip(0), (d["mean"] + d["std"]).clip(upper=1), color=c, alpha=0.15)
-    ax.set_xscale("log", base=2); ax.set_ylim(-0.02, 1.02)
-    ax.set(xlabel="target length N (tokens)", ylabel="decoded token accuracy")
-    ax.legend(fontsize=7); ax.set_title(f"Arrangements ({runs.model.iloc[0]})", fontsize=10)
+    mdls = list(runs.model.unique())
+    fig, axes = plt.subplots(1, len(mdls), figsize=(6 * len(mdls), 4), squeeze=False)
+    for ax, mdl in zip(axes[0], mdls):
+        g = (runs[runs.model == mdl].groupby(["arrangement", "n"], sort=False).decoded_accuracy
+             .agg(["mean", "std"]).fillna(0).reset_index())
+        for (a, d), c in zip(g.groupby("arrangement", sort=False), sns.color_palette("colorblind")):
+            ax.plot(d.n, d["mean"], marker="o", color=c, label=get_arrangement(a).label)
+            ax.fill_between(d.n, (d["mean"] - d["std"]).clip(0), (d["mean"] + d["std"]).clip(upper=1), color=c, alpha=0.15)
+        ax.set_xscale("log", base=2); ax.set_ylim(-0.02, 1.02)
+        ax.set(xlabel="target length N (tokens)", ylabel="decoded token accuracy")
+        ax.legend(fontsize=7); ax.set_title(f"Arrangements ({mdl})", fontsize=10)
     fig.tight_layout()
     return fig

@@ -6,15 +6,22 @@ Docs: https://onestep-project.github.io/onestep/capacity.html.md"""
 
 # %% ../nbs/03_capacity.ipynb #06930e36
 from __future__ import annotations
+from dataclasses import replace
 import pandas as pd
 import torch
 from .core import Recipe, take_tokens, h_lm, get_arrangement
-from .store import Job, Store, run_jobs, share_groups, mean_std, save_table, save_figure
+from .store import Job, Store, run_jobs, share_groups
+from .report import mean_std, save_table, save_figure
 
 # %% auto #0
-__all__ = ['PAPER_TABLE3_PG19', 'capacity_search', 'text_capacity', 'table3', 'compare_table3', 'plot_fig2']
+__all__ = ['PAPER_TABLE3_PG19', 'FIG2_PAIRS', 'mem_recipe', 'capacity_search', 'text_capacity', 'table3', 'tried_per_length',
+           'compare_table3', 'plot_fig2']
 
 # %% ../nbs/03_capacity.ipynb #976f2b89
+def mem_recipe(recipe: Recipe) -> Recipe:
+    "The prior work's recipe for the [mem] baseline: `recipe`'s optimiser, init N(0, 1) x the embedding std."
+    return replace(recipe, init="embedding", init_std=1.0)
+
 def capacity_search(
     model, tokenizer, texts,        # loaded model, its tokenizer, TextItems
     lengths: list[int],             # length grid
@@ -29,10 +36,10 @@ def capacity_search(
     autocast=None,
     progress: bool = True,
 ) -> pd.DataFrame:                  # one row per problem run: text_id, seed, n, decoded_accuracy, ...
-    "Train every text at each length of the grid and record which lengths it reconstructs."
+    "Train every text at each length of the grid (that it is long enough for) and record which lengths it reconstructs."
     name = model.onestep_name
     alive, frames = {(t.id, s) for t in texts for s in seeds}, []
-    toks = {t.id: take_tokens(t.text, tokenizer) for t in texts}
+    toks = {t.id: take_tokens(t, tokenizer) for t in texts}
     for n in sorted(lengths):
         jobs = [Job(name, t.id, tuple(toks[t.id][:n]), arrangement, recipe, s, tag="capacity")
                 for t in texts for s in seeds if (t.id, s) in alive and len(toks[t.id]) >= n]
@@ -45,23 +52,27 @@ def capacity_search(
     return pd.concat(frames, ignore_index=True)
 
 # %% ../nbs/03_capacity.ipynb #0f82a654
-def text_capacity(runs: pd.DataFrame, model, tokenizer, texts) -> pd.DataFrame:
-    "Per text: longest reconstructed length, C_tokens there, H_LM of that prefix (nats), and budget exhaustion."
-    toks = {t.id: take_tokens(t.text, tokenizer) for t in texts}
+def text_capacity(runs: pd.DataFrame, model, tokenizer, texts, lengths: list[int]) -> pd.DataFrame:
+    "Per text: longest reconstructed length, C_tokens there, H_LM of that prefix (nats), its limits, budget exhaustion."
+    toks = {t.id: take_tokens(t, tokenizer) for t in texts}
     rows = []
     for tid, g in runs.groupby("text_id", sort=False):
         ok = g[g.reconstructed]
         best = ok.loc[ok.n.idxmax()] if len(ok) else None
         n = int(best.n) if best is not None else 0
+        longer = [l for l in sorted(lengths) if l > n]
         rows.append({"text_id": tid, "capacity": n,
                      "c_tokens": int(round(best.decoded_accuracy * n)) if best is not None else 0,
                      "h_lm": float(h_lm(model, tokenizer, [toks[tid][:n]])[0]) if n else 0.0,
+                     "text_tokens": len(toks[tid]),
+                     "capped_by_text": bool(longer) and len(toks[tid]) < longer[0],
+                     "capped_by_grid": not longer,
                      "budget_hit": float((g.solved_step.isna()).mean())})
     return pd.DataFrame(rows)
 
 # %% ../nbs/03_capacity.ipynb #45d2265e
 def table3(caps: pd.DataFrame) -> pd.DataFrame:
-    "Table 3 layout: one row per model x source, C_tokens and H_LM (mean ± std) per method."
+    "Table 3 layout: one row per model x source, C_tokens and H_LM (mean ± std) per method, and what limited them."
     out = {}
     for (mdl, src, method), g in caps.groupby(["model", "source", "method"], sort=False):
         row = out.setdefault((mdl, src), {})
@@ -69,10 +80,18 @@ def table3(caps: pd.DataFrame) -> pd.DataFrame:
         row[(method, "C_tokens")] = mean_std(g.c_tokens, "{:.1f}")
         row[(method, "H_LM")] = mean_std(g.h_lm, "{:.1f}")
         row[(method, "budget hit")] = f"{g.budget_hit.mean():.2f}"
+        row[(method, "texts (capped by length)")] = f"{len(g)} ({int(g.capped_by_text.sum())})"
     df = pd.DataFrame.from_dict(out, orient="index")
     df.index.names = ["model", "source"]
     df.columns = [f"{a}: {b}" for a, b in df.columns]
     return df
+
+def tried_per_length(runs: pd.DataFrame) -> pd.DataFrame:
+    "Per model x source x method and length: 'reconstructed/tried' runs (texts x seeds)."
+    g = runs.groupby(["model", "source", "method", "n"], sort=False).reconstructed.agg(["sum", "count"])
+    t = (g["sum"].astype(int).astype(str) + "/" + g["count"].astype(str)).unstack("n")
+    t.columns = [f"N={c}" for c in t.columns]
+    return t.fillna("-")
 
 # %% ../nbs/03_capacity.ipynb #d550f877
 # The paper's Table 3, PG-19, m not shared: the longest reconstructed prefix (max C_tokens) per model.
@@ -91,29 +110,31 @@ def compare_table3(caps: pd.DataFrame, lengths: list, steps: int) -> pd.DataFram
     return pd.DataFrame(rows).set_index(["model", "source", "method"])
 
 # %% ../nbs/03_capacity.ipynb #8bfba854
+FIG2_PAIRS = [("[mem] x1", "one-step, m shared"), ("[mem] x2", "one-step")]  # the paper's pairing, equal trained vectors
+
 def plot_fig2(caps: pd.DataFrame):
-    "Scatter of H_LM: one-step (y) against each [mem] baseline (x), per text, with per-source means."
+    "Scatter of H_LM: one-step (y) against its [mem] baseline (x) per text, one panel per pair, with per-source means."
     import matplotlib; matplotlib.use("agg")
     import matplotlib.pyplot as plt, seaborn as sns
-    base = [m for m in caps.method.unique() if m.startswith("[mem]")]
-    one = [m for m in caps.method.unique() if m.startswith("one-step")]
-    fig, axes = plt.subplots(1, max(len(base), 1), figsize=(4.6 * max(len(base), 1), 4.2), squeeze=False)
+    have = set(caps.method)
+    pairs = [(b, o) for b, o in FIG2_PAIRS if b in have and o in have]
+    fig, axes = plt.subplots(1, max(len(pairs), 1), figsize=(4.8 * max(len(pairs), 1), 4.4), squeeze=False)
     pal = dict(zip(caps.source.unique(), sns.color_palette("colorblind")))
-    for ax, b in zip(axes[0], base or [None]):
-        for o, marker in zip(one, "os^"):
-            x = caps[caps.method == b].set_index(["model", "source", "text_id"]).h_lm if b else None
-            y = caps[caps.method == o].set_index(["model", "source", "text_id"]).h_lm
-            if x is None: continue
-            j = pd.concat({"x": x, "y": y}, axis=1).dropna().reset_index()
-            for src, g in j.groupby("source"):
-                ax.scatter(g.x, g.y, s=14, alpha=0.5, color=pal[src], marker=marker)
-                ax.scatter(g.x.mean(), g.y.mean(), s=110, color=pal[src], marker=marker, edgecolor="black",
-                           label=f"{src}, {o}")
-        lim = max(1.0, float(caps.h_lm.max()) * 1.05)
+    marks = dict(zip(caps.model.unique(), "os^Dv<>"))
+    lim = max(1.0, float(caps.h_lm.max()) * 1.05)
+    for ax, (b, o) in zip(axes[0], pairs):
+        x = caps[caps.method == b].set_index(["model", "source", "text_id"]).h_lm
+        y = caps[caps.method == o].set_index(["model", "source", "text_id"]).h_lm
+        j = pd.concat({"x": x, "y": y}, axis=1).dropna().reset_index()
+        for (mdl, src), g in j.groupby(["model", "source"], sort=False):
+            ax.scatter(g.x, g.y, s=14, alpha=0.5, color=pal[src], marker=marks[mdl])
+            ax.scatter(g.x.mean(), g.y.mean(), s=110, color=pal[src], marker=marks[mdl], edgecolor="black",
+                       label=f"{mdl}, {src}")
         ax.plot([0, lim], [0, lim], color="grey", lw=0.8, ls="--")
         ax.set(xlim=(0, lim), ylim=(0, lim), xlabel=f"$H_{{LM}}$ (nats), autoregressive {b}",
-               ylabel="$H_{LM}$ (nats), one forward pass")
+               ylabel=f"$H_{{LM}}$ (nats), {o}")
         ax.legend(fontsize=7, loc="upper left")
-    fig.suptitle(f"$H_{{LM}}$ of the longest reconstructed prefix\n{caps.model.iloc[0]}", fontsize=10)
+    if not pairs: axes[0][0].set_title("no [mem] baseline with its one-step pair in these results")
+    fig.suptitle("$H_{LM}$ of the longest reconstructed prefix", fontsize=10)
     fig.tight_layout()
     return fig

@@ -6,7 +6,7 @@ Docs: https://onestep-project.github.io/onestep/core.html.md"""
 
 # %% ../nbs/00_core.ipynb #32da4323
 from __future__ import annotations
-import json, math, time
+import functools, hashlib, inspect, json, math, time
 from dataclasses import dataclass, field, asdict, replace
 from pathlib import Path
 from typing import Callable, Sequence
@@ -16,33 +16,38 @@ from torch import Tensor
 from tqdm.auto import tqdm
 
 # %% auto #0
-__all__ = ['ARRANGEMENTS', 'TABLE1_ARRANGEMENTS', 'DEFAULT_ARRANGEMENT', 'PREFIXES', 'PAPER_RECIPE', 'Arrangement',
-           'get_arrangement', 'prefix_embedding', 'context_length', 'check_length', 'take_tokens', 'Recipe', 'Solution',
-           'init_vector', 'fit', 'token_accuracy', 'c_tokens', 'start_token', 'h_lm', 'nats_to_bits', 'decode',
-           'reconstruct', 'compress', 'decode_text']
+__all__ = ['ARRANGEMENTS', 'TABLE1_ARRANGEMENTS', 'DEFAULT_ARRANGEMENT', 'PREFIXES', 'PAPER_RECIPE', 'RESULTS_VERSION',
+           'Arrangement', 'get_arrangement', 'token_embeddings', 'embedding_std', 'prefix_embedding', 'text_prefix',
+           'context_length', 'check_length', 'take_tokens', 'Recipe', 'Solution', 'init_vector', 'fit',
+           'token_accuracy', 'c_tokens', 'start_token', 'h_lm', 'nats_to_bits', 'decode', 'reconstruct', 'compress',
+           'decode_text']
 
 # %% ../nbs/00_core.ipynb #ce51aa51
 @dataclass(frozen=True)
 class Arrangement:
     "How inputs are built from proto-tokens `e`, `m` (and text tokens `t`), and which outputs are scored."
     name: str         # registry name
-    layout: str       # 'e' (all e), 'halves', 'interleaved', 'e_m' (e then m's) or 'mem' (vectors, then text tokens)
-    lead: int         # unguided output positions before the N scored ones
+    layout: str       # 'e' (all e), 'halves', 'interleaved', 'e_m' (e then m's) or 'mem' (vectors, then the tokenizer's sequence)
+    lead: int         # unguided output positions before the N scored ones (one-step layouts)
     label: str        # how the paper writes it
     n_mem: int = 0    # number of trainable [mem] vectors ('mem' layout only)
 
-    def length(self, n: int) -> int:
-        "Input length for a target of `n` tokens."
-        return self.n_mem + n - 1 if self.layout == "mem" else n + self.lead
+    def given(self, n_lead: int = 0) -> int:
+        "Text tokens given as input rather than predicted: t1 in the 'mem' layout when the tokenizer adds no BOS."
+        return int(self.layout == "mem" and n_lead == 0)
 
-    def symbols(self, n: int) -> str:
-        "The input sequence as a string over 'e', 'm', 't' (e.g. 'emmm')."
-        L = self.length(n)
+    def length(self, n: int, n_lead: int = 0) -> int:
+        "Input length for a target of `n` tokens (`n_lead`: tokens the tokenizer puts before a text, 'mem' only)."
+        return self.n_mem + n_lead + n - 1 if self.layout == "mem" else n + self.lead
+
+    def symbols(self, n: int, n_lead: int = 0) -> str:
+        "The input sequence as a string over 'e', 'm', 't' (e.g. 'emmm'); 't' is a token of the tokenizer's sequence."
+        L = self.length(n, n_lead)
         if self.layout == "e": return "e" * L
         if self.layout == "halves": return "e" * math.ceil(L / 2) + "m" * (L // 2)
         if self.layout == "interleaved": return "".join("em"[p % 2] for p in range(L))
         if self.layout == "e_m": return "e" + "m" * (L - 1)
-        return "em"[: self.n_mem] + "t" * (n - 1)
+        return "em"[: self.n_mem] + "t" * (L - self.n_mem)
 
     @property
     def uses_m(self) -> bool: return self.layout != "e" and not (self.layout == "mem" and self.n_mem == 1)
@@ -59,8 +64,8 @@ ARRANGEMENTS = {a.name: a for a in [
     Arrangement("e_only_unguided", "e", 1, "[e] x (N+1); first output unguided"),
     Arrangement("halves_unguided", "halves", 1, "[e] x (N+1)/2, [m] x (N+1)/2; first output unguided"),
     Arrangement("interleaved_unguided", "interleaved", 1, "[e, m] x (N+1)/2; first output unguided"),
-    Arrangement("mem1", "mem", 0, "[mem], t1..t(N-1) (autoregressive baseline)", n_mem=1),
-    Arrangement("mem2", "mem", 1, "[mem1, mem2], t1..t(N-1) (autoregressive baseline)", n_mem=2),
+    Arrangement("mem1", "mem", 0, "[mem], tokenizer sequence (prior work's autoregressive baseline)", n_mem=1),
+    Arrangement("mem2", "mem", 0, "[mem1, mem2], tokenizer sequence (prior work's autoregressive baseline)", n_mem=2),
 ]}
 TABLE1_ARRANGEMENTS = ["e_only", "halves", "interleaved", "e_m_unguided", "e_m"]  # the paper's rows, in order
 DEFAULT_ARRANGEMENT = "e_m"  # the paper's main scheme [e, m, ..., m]
@@ -80,14 +85,37 @@ def _check_prefix(prefix) -> str:
     if prefix not in PREFIXES: raise ValueError(f"prefix must be one of {PREFIXES}, got {prefix!r}")
     return prefix
 
+def token_embeddings(model, ids) -> Tensor:
+    "Embeddings (..., d) of token `ids` exactly as the model feeds them to itself (through its embedding module)."
+    emb = model.get_input_embeddings()
+    return emb(torch.as_tensor(ids, dtype=torch.long, device=emb.weight.device))
+
+@torch.no_grad()
+def embedding_std(model, chunk: int = 32768) -> float:
+    "Standard deviation of all token embeddings as `token_embeddings` returns them (the `init='embedding'` scale)."
+    V = model.get_input_embeddings().num_embeddings
+    s = s2 = 0.0; count = 0
+    for i in range(0, V, chunk):
+        x = token_embeddings(model, torch.arange(i, min(i + chunk, V))).double()
+        s += x.sum().item(); s2 += (x * x).sum().item(); count += x.numel()
+    return math.sqrt(max(s2 / count - (s / count) ** 2, 0.0) * count / (count - 1))
+
+def _model_attr(model, attr: str, what: str):
+    v = getattr(model, attr, None)  # set by `onestep.models.load_model` from the tokenizer
+    if v is None:
+        raise ValueError(f"{type(model).__name__} has no {what} (load it with onestep.models.load_model, or set "
+                         f"model.{attr})")
+    return v
+
 def prefix_embedding(model, prefix: str = "bos") -> Tensor | None:
     "(d,) embedding of the fixed token placed before the proto-tokens ('bos'), or None ('none')."
     if _check_prefix(prefix) == "none": return None
-    tid = getattr(model, "onestep_start_id", None)  # set by `load_model` from `start_token`, the token H_LM starts from
-    if tid is None:
-        raise ValueError(f"{type(model).__name__} has no start token for prefix='bos' (load it with "
-                         "onestep.models.load_model, or set model.onestep_start_id); or use prefix='none'.")
-    return model.get_input_embeddings().weight[int(tid)].detach().float()
+    tid = _model_attr(model, "onestep_start_id", "start token for prefix='bos'; or use prefix='none'")
+    return token_embeddings(model, int(tid)).detach()
+
+def text_prefix(model) -> list[int]:
+    "Token ids the model's tokenizer puts before every text (its BOS, or nothing): the `[mem]` baseline's lead."
+    return list(_model_attr(model, "onestep_text_prefix", "tokenizer lead ids for the [mem] baseline"))
 
 def context_length(model) -> int:
     "Maximum input length (tokens) of `model`."
@@ -96,26 +124,34 @@ def context_length(model) -> int:
         if getattr(c, k, None): return int(getattr(c, k))
     raise ValueError(f"cannot tell the context length of {type(model).__name__}")
 
+# %% ../nbs/00_core.ipynb #06c9d135
 def check_length(model, arrangement, n, prefix: str = "bos") -> None:
     "Fail clearly when `n` target tokens cannot be trained with `arrangement` (and `prefix`) on `model`."
     if isinstance(n, bool) or not isinstance(n, int):
         raise TypeError(f"target length N must be an int, got {type(n).__name__}")
     if n < 1: raise ValueError(f"target length N must be at least 1, got {n}")
     a, ctx = get_arrangement(arrangement), context_length(model)
-    extra = int(_check_prefix(prefix) == "bos")
-    if a.length(n) + extra > ctx:
-        raise ValueError(f"N={n} with arrangement {a.name!r} and prefix {prefix!r} needs {a.length(n) + extra} input "
-                         f"positions, but {getattr(model, 'onestep_name', type(model).__name__)} has a context of {ctx}: "
-                         f"use N <= {ctx - a.length(1) - extra + 1}.")
+    if a.teacher_forced:
+        n_lead, extra = len(text_prefix(model)), 0
+        if n_lead > 1: raise ValueError(f"the [mem] baseline supports tokenizers that add at most one token, got {n_lead}")
+        if n <= a.given(n_lead):
+            raise ValueError(f"{a.name} with a tokenizer that adds no BOS predicts t2..tN (t1 is given): use N >= 2")
+    else: n_lead, extra = 0, int(_check_prefix(prefix) == "bos")
+    if a.length(n, n_lead) + extra > ctx:
+        raise ValueError(f"N={n} with arrangement {a.name!r} and prefix {prefix!r} needs {a.length(n, n_lead) + extra} "
+                         f"input positions, but {getattr(model, 'onestep_name', type(model).__name__)} has a context of "
+                         f"{ctx}: use N <= {ctx - a.length(1, n_lead) - extra + 1}.")
 
 def take_tokens(
-    text: str,        # the text
+    text,             # the text: a str, or an item with `.text` (and `.tokens` when its token ids are known)
     tokenizer,        # the model's tokenizer
     n: int | None = None,  # number of tokens to keep (None: all)
 ) -> list[int]:       # the first `n` token ids of `text`, no special tokens
     "Tokenize `text` and keep exactly its first `n` tokens (a clear error if it has fewer)."
-    if not isinstance(text, str): raise TypeError(f"text must be a str, got {type(text).__name__}")
-    ids = tokenizer(text, add_special_tokens=False).input_ids
+    if getattr(text, "tokens", None) is not None: ids = list(text.tokens)  # e.g. sampled ids: never re-tokenised
+    elif isinstance(getattr(text, "text", None), str): ids = tokenizer(text.text, add_special_tokens=False).input_ids
+    elif isinstance(text, str): ids = tokenizer(text, add_special_tokens=False).input_ids
+    else: raise TypeError(f"text must be a str, got {type(text).__name__}")
     if n is None: return ids
     if isinstance(n, bool) or not isinstance(n, int): raise TypeError(f"n must be an int, got {type(n).__name__}")
     if n < 1: raise ValueError(f"n must be at least 1, got {n}")
@@ -132,7 +168,7 @@ class Recipe:
     betas: tuple = (0.9, 0.9)         # AdamW betas
     weight_decay: float = 0.01        # AdamW weight decay
     eps: float = 1e-8                 # AdamW epsilon
-    init: str = "normal"              # 'normal': N(0, init_std^2); 'embedding': scaled by the embedding matrix's std
+    init: str = "normal"              # 'normal': N(0, init_std^2); 'embedding': scaled by `embedding_std` (the prior work's)
     init_std: float = 1.0             # standard deviation (or multiple of the embedding std) of the initial vectors
     schedule: str = "constant"        # 'constant' or 'cosine' (to 0 at `steps`)
     stop_accuracy: float = 1.0        # a problem stops once its token accuracy reaches this
@@ -152,6 +188,10 @@ class Recipe:
         if self.prefix not in PREFIXES: raise ValueError(f"Recipe.prefix must be one of {PREFIXES}, got {self.prefix!r}")
 
 PAPER_RECIPE = Recipe()
+
+# Store keys include this number. Bump it with any change to training or decoding that changes the numbers a stored
+# result holds (vectors, accuracies, steps): results computed before the change are then recomputed, never reused.
+RESULTS_VERSION = 2  # 2: per-problem init, [mem] baseline as the prior work, embeddings through the model's module
 
 # %% ../nbs/00_core.ipynb #05880f36
 @dataclass
@@ -234,27 +274,63 @@ def _components(e_idx: Tensor, m_idx: Tensor) -> Tensor:
     return torch.tensor([ids[r] for r in roots])
 
 # %% ../nbs/00_core.ipynb #e03516d9
-def init_vector(seed: int, which: str, d: int, std: float) -> Tensor:
-    "Initial proto-token: N(0, std^2) in R^d from a generator seeded by (seed, which)."
-    g = torch.Generator().manual_seed(2 * int(seed) + (which == "m"))
+def init_vector(seed: int, which: str, d: int, std: float, problem: str = "") -> Tensor:
+    "Initial proto-token: N(0, std^2) in R^d from a generator seeded by (seed, which vector, problem)."
+    h = hashlib.sha256(f"{int(seed)}|{which}|{problem}".encode()).hexdigest()
+    g = torch.Generator().manual_seed(int(h[:15], 16))
     return torch.randn(d, generator=g) * std
+
+def _problem_id(target) -> str:
+    "A short, stable id of one problem's target token ids (part of its initialisation seed)."
+    return hashlib.sha256(",".join(str(int(t)) for t in target).encode()).hexdigest()[:16]
 
 def _build_inputs(arr: Arrangement, n: int, e: Tensor, m: Tensor | None, tok_emb: Tensor | None,
                   pre: Tensor | None = None) -> Tensor:
-    "(A, L, d) input embeddings for A problems: e, m are (A, d); tok_emb (A, N, d) for teacher forcing; `pre` (d,) goes first."
+    "(A, L, d) inputs for A problems: e, m (A, d); `tok_emb` (A, T, d) follows the vectors ('mem'); `pre` (d,) goes first."
     cols = [pre.to(e.dtype).expand_as(e)] if pre is not None else []
     for c in arr.symbols(n):
         if c == "t": break
         cols.append(e if c == "e" else m)
     x = torch.stack(cols, 1)
-    return torch.cat([x, tok_emb[:, : n - 1]], 1) if arr.teacher_forced and tok_emb is not None else x
+    return torch.cat([x, tok_emb.to(x.dtype)], 1) if arr.teacher_forced and tok_emb is not None else x
+
+def _mem_sequence(model, tg: Tensor) -> tuple[Tensor, Tensor]:
+    "For the [mem] baseline: (inputs after the vectors (B, T, d), scored targets (B, T)) from the tokenizer's sequence."
+    lead = torch.tensor(text_prefix(model), dtype=torch.long, device=tg.device).expand(len(tg), -1)
+    seq = torch.cat([lead, tg], 1)
+    return token_embeddings(model, seq[:, :-1]).detach(), seq[:, 1:]
+
+@functools.lru_cache(maxsize=None)
+def _keeps_logits(cls) -> bool:
+    "Whether a model class's forward takes `logits_to_keep` (decided once per class, not by catching errors)."
+    return "logits_to_keep" in inspect.signature(cls.forward).parameters
 
 def _scored_logits(model, x: Tensor, n: int, autocast) -> Tensor:
-    "Logits (A, N, V) at the last `n` positions of one forward pass over embeddings `x`."
+    "Logits (A, n, V) at the last `n` positions of one forward pass over embeddings `x` (cast to the model's dtype)."
+    x = x.to(model.get_input_embeddings().weight.dtype)
+    kw = {"logits_to_keep": n} if _keeps_logits(type(model)) else {}
     with torch.autocast(x.device.type, dtype=autocast, enabled=autocast is not None):
-        try: out = model(inputs_embeds=x, logits_to_keep=n, use_cache=False)
-        except TypeError: out = model(inputs_embeds=x, use_cache=False)
+        out = model(inputs_embeds=x, use_cache=False, **kw)
     return out.logits[:, -n:].float()
+
+# %% ../nbs/00_core.ipynb #99611f09
+def _init_params(model, tg: Tensor, arr: Arrangement, recipe: Recipe, seeds: list, e_groups, m_groups):
+    "One trainable parameter per distinct e (and m), seeded by its problems; (e params, m params, e_idx, m_idx)."
+    B, dev = len(tg), tg.device
+    d = model.get_input_embeddings().embedding_dim
+    std = recipe.init_std * (embedding_std(model) if recipe.init == "embedding" else 1.0)
+    pid = [f"{seeds[i]}:{_problem_id(t)}" for i, t in enumerate(tg.tolist())]
+    def params(labels_idx, which):
+        labels, idx = labels_idx
+        out = []
+        for g in range(len(labels)):
+            members = (idx == g).nonzero().squeeze(1).tolist()
+            v = init_vector(seeds[members[0]], which, d, std, "+".join(sorted(pid[i] for i in members)))
+            out.append(torch.nn.Parameter(v.to(dev)))
+        return out, idx
+    e_vecs, e_idx = params(_group_index(e_groups, B), "e")
+    m_vecs, m_idx = params(_group_index(m_groups, B), "m") if arr.uses_m else ([], torch.arange(B))
+    return e_vecs, m_vecs, e_idx, m_idx
 
 # %% ../nbs/00_core.ipynb #89bf9275
 def fit(
@@ -271,6 +347,7 @@ def fit(
     meta: Sequence[dict] | None = None,      # per-problem metadata copied into each Solution
 ) -> list[Solution]:                         # one Solution per problem, in input order
     "Optimise proto-tokens so one forward pass of `model` emits each target (batched, per-problem stopping)."
+    # build the problem batch
     arr = get_arrangement(arrangement)
     if not isinstance(recipe, Recipe): raise TypeError(f"recipe must be a Recipe, got {type(recipe).__name__}")
     dev = model.get_input_embeddings().weight.device
@@ -280,22 +357,19 @@ def fit(
     if tg.ndim != 2: raise ValueError(f"targets must be (B, N) token ids, got shape {tuple(tg.shape)}")
     B, n = tg.shape
     check_length(model, arr, n, recipe.prefix)
-    pre = prefix_embedding(model, recipe.prefix)
     seeds = [int(seeds)] * B if isinstance(seeds, int) else [int(s) for s in seeds]
     if len(seeds) != B: raise ValueError(f"got {len(seeds)} seeds for {B} problems")
-    emb = model.get_input_embeddings()
-    d = emb.embedding_dim
-    std = recipe.init_std * (emb.weight.float().std().item() if recipe.init == "embedding" else 1.0)
-    e_lab, e_idx = _group_index(e_groups, B)
-    m_lab, m_idx = _group_index(m_groups if arr.uses_m else None, B)
-    first = lambda idx, g: seeds[int((idx == g).nonzero()[0])]
-    e_vecs = [torch.nn.Parameter(init_vector(first(e_idx, g), "e", d, std).to(dev)) for g in range(len(e_lab))]
-    m_vecs = [torch.nn.Parameter(init_vector(first(m_idx, g), "m", d, std).to(dev)) for g in range(len(m_lab))] if arr.uses_m else []
-    comp = _components(e_idx, m_idx if arr.uses_m else torch.arange(B))
+    prefix = "none" if arr.teacher_forced else recipe.prefix  # [mem]: the tokenizer's own sequence instead
+    pre = prefix_embedding(model, prefix)
+    tok_emb, scored = _mem_sequence(model, tg) if arr.teacher_forced else (None, tg)
+    k = scored.shape[1]  # scored positions: N, or N-1 for [mem] with a tokenizer that adds no BOS
+    e_vecs, m_vecs, e_idx, m_idx = _init_params(model, tg, arr, recipe, seeds, e_groups, m_groups)
+    comp = _components(e_idx, m_idx)
     opt = torch.optim.AdamW(e_vecs + m_vecs, lr=recipe.lr, betas=recipe.betas, weight_decay=recipe.weight_decay, eps=recipe.eps)
     if recipe.schedule == "cosine":
         sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: 0.5 * (1 + math.cos(math.pi * min(s, recipe.steps) / max(recipe.steps, 1))))
-    tok_emb = emb(tg).detach() if arr.teacher_forced else None
+    info = {"recipe": json.loads(json.dumps(asdict(recipe))), "dtype": str(model.get_input_embeddings().weight.dtype),
+            "autocast": str(autocast) if autocast is not None else "none", "results_version": RESULTS_VERSION}
 
     active = torch.ones(B, dtype=torch.bool)
     best_acc = torch.full((B,), -1.0); best_loss = torch.full((B,), float("inf"))
@@ -305,15 +379,17 @@ def fit(
     t0 = time.time()
     bar = tqdm(total=recipe.steps, disable=not progress, desc=f"fit B={B} N={n} {arr.name}", leave=False)
     for step in range(recipe.steps + 1):
+        # one step: forward pass of the active problems, per-problem loss and accuracy
         act = active.nonzero().squeeze(1)
         E = torch.stack([e_vecs[i] for i in e_idx[act].tolist()])
         M = torch.stack([m_vecs[i] for i in m_idx[act].tolist()]) if arr.uses_m else None
-        logits = _scored_logits(model, _build_inputs(arr, n, E, M, tok_emb[act] if tok_emb is not None else None, pre), n, autocast)
-        ce = F.cross_entropy(logits.transpose(1, 2), tg[act], reduction="none").mean(1)
-        acc = (logits.argmax(-1) == tg[act]).float().mean(1)
+        logits = _scored_logits(model, _build_inputs(arr, n, E, M, tok_emb[act] if tok_emb is not None else None, pre), k, autocast)
+        ce = F.cross_entropy(logits.transpose(1, 2), scored[act], reduction="none").mean(1)
+        acc = (logits.argmax(-1) == scored[act]).float().mean(1)
         ce_c, acc_c = ce.detach().cpu(), acc.detach().cpu()
         if step & (step - 1) == 0 or step == recipe.steps:
             for j, i in enumerate(act.tolist()): curves[i].append([step, round(float(ce_c[j]), 5)])
+        # keep each component's best vectors; stop the components that meet their rule
         done_now = []
         for c in comp[act].unique().tolist():
             members = (comp[act] == c).nonzero().squeeze(1)
@@ -323,11 +399,12 @@ def fit(
                 for j in members.tolist():
                     i = int(act[j]); best_acc[i] = acc_c[j]; best_loss[i] = ce_c[j]
                     best_e[i] = E[j].detach().clone(); best_m[i] = M[j].detach().clone() if M is not None else None
-            if bool((acc_c[members] >= recipe.stop_accuracy).all()) or step == recipe.steps:
+            solved = bool((acc_c[members] >= recipe.stop_accuracy).all())
+            if solved or step == recipe.steps:
                 done_now.append(c)
                 for j in members.tolist():
                     i = int(act[j]); finished_at[i] = step; seconds[i] = time.time() - t0
-                    if bool((acc_c[members] >= recipe.stop_accuracy).all()): solved_at[i] = step
+                    if solved: solved_at[i] = step
         keep = ~torch.isin(comp[act], torch.tensor(done_now, dtype=torch.long))
         for c in done_now:
             for i in (comp == c).nonzero().squeeze(1).tolist():
@@ -335,13 +412,13 @@ def fit(
                 sols[i] = Solution(e=best_e[i].cpu(), m=best_m[i].cpu() if best_m[i] is not None else None,
                     target=tg[i].tolist(), arrangement=arr.name, model=getattr(model, "onestep_name", type(model).__name__),
                     accuracy=float(best_acc[i]), solved_step=solved_at[i], steps=finished_at[i], loss=float(best_loss[i]),
-                    seconds=seconds[i], seed=seeds[i], prefix=recipe.prefix, loss_curve=curves[i],
-                    meta={"recipe": json.loads(json.dumps(asdict(recipe))), **(dict(meta[i]) if meta is not None else {})})
+                    seconds=seconds[i], seed=seeds[i], prefix=prefix, loss_curve=curves[i],
+                    meta={**info, **(dict(meta[i]) if meta is not None else {})})
                 if callback is not None: callback(i, sols[i])
         if not active.any(): break
         opt.zero_grad(set_to_none=True)
         (ce * keep.to(ce.device)).sum().backward()
-        for c in done_now:  # stopped vectors: no gradient, so AdamW leaves them exactly as they are
+        for c in done_now:  # stopped vectors: no gradient, so AdamW leaves them exactly as they are (frozen)
             for i in (comp == c).nonzero().squeeze(1).tolist():
                 e_vecs[int(e_idx[i])].grad = None
                 if arr.uses_m: m_vecs[int(m_idx[i])].grad = None
@@ -404,8 +481,10 @@ def decode(
     m: Tensor | None,                # (B, d) or (d,) vectors m (None when the arrangement has none)
     arrangement: str | Arrangement,  # arrangement the vectors were trained with
     n: int,                          # number of tokens to emit
-    prefix: str = "bos",             # the prefix the vectors were trained with (`Recipe.prefix`)
-) -> Tensor:                         # (B, n) token ids
+    prefix: str = "bos",             # the prefix the vectors were trained with (`Recipe.prefix`; ignored for mem*)
+    given: Tensor | None = None,     # (B, 1) t1 for mem* when the tokenizer adds no BOS (it is input, not predicted)
+    autocast: torch.dtype | None = None,  # the autocast dtype training used
+) -> Tensor:                         # (B, n) token ids (for mem* without BOS: the given t1, then n-1 generated)
     "Token ids emitted by `model` from stored proto-tokens: one forward pass (greedy generation for mem*)."
     arr = get_arrangement(arrangement); check_length(model, arr, n, prefix)
     dev = model.get_input_embeddings().weight.device
@@ -413,22 +492,31 @@ def decode(
     if m is not None: m = torch.atleast_2d(m).to(dev, torch.float32); _check_vectors(model, m, "m")
     if arr.uses_m and m is None: raise ValueError(f"arrangement {arr.name!r} needs the vector m")
     dt = model.get_input_embeddings().weight.dtype
-    pre = prefix_embedding(model, prefix)
-    if arr.teacher_forced:
-        x = _build_inputs(arr, 1, e, m, None, pre)  # the trained vectors (after the prefix); text tokens follow greedily
-        out = model(inputs_embeds=x.to(dt), use_cache=True)
-        toks = [out.logits[:, -1].argmax(-1)]
-        for _ in range(n - 1):
+    with torch.autocast(dev.type, dtype=autocast, enabled=autocast is not None):
+        if not arr.teacher_forced:
+            x = _build_inputs(arr, n, e, m, None, prefix_embedding(model, prefix)).to(dt)
+            return model(inputs_embeds=x).logits[:, -n:].argmax(-1).cpu()
+        lead = torch.tensor(text_prefix(model), dtype=torch.long, device=dev).expand(len(e), -1)
+        g = arr.given(lead.shape[1])
+        if g:
+            if given is None: raise ValueError(f"{arr.name}: this tokenizer adds no BOS, so decoding needs t1 (`given`)")
+            lead = torch.as_tensor(given, dtype=torch.long, device=dev).reshape(len(e), 1)
+        x = _build_inputs(arr, 1, e, m, token_embeddings(model, lead), None).to(dt)  # vectors, then BOS (or t1)
+        out = model(inputs_embeds=x, use_cache=True)
+        toks = [lead[:, 0]] if g else []
+        toks.append(out.logits[:, -1].argmax(-1))
+        while len(toks) < n:
             out = model(input_ids=toks[-1][:, None], past_key_values=out.past_key_values, use_cache=True)
             toks.append(out.logits[:, -1].argmax(-1))
-        return torch.stack(toks, 1).cpu()
-    x = _build_inputs(arr, n, e, m, None, pre).to(dt)
-    return model(inputs_embeds=x).logits[:, -n:].argmax(-1).cpu()
+    return torch.stack(toks, 1).cpu()
 
-def reconstruct(model, sol: Solution) -> tuple[list[int], float]:
-    "Decode a solution: (emitted token ids, token accuracy against its target)."
-    ids = decode(model, sol.e, sol.m, sol.arrangement, sol.n, sol.prefix)[0]
-    return ids.tolist(), float(token_accuracy(ids, torch.tensor(sol.target)))
+def reconstruct(model, sol: Solution, autocast: torch.dtype | None = None) -> tuple[list[int], float]:
+    "Decode a solution: (emitted token ids, token accuracy against its target over the predicted positions)."
+    arr = get_arrangement(sol.arrangement)
+    g = arr.given(len(text_prefix(model))) if arr.teacher_forced else 0
+    given = torch.tensor([sol.target[:1]]) if g else None
+    ids = decode(model, sol.e, sol.m, arr, sol.n, sol.prefix, given, autocast)[0]
+    return ids.tolist(), float(token_accuracy(ids[g:], torch.tensor(sol.target[g:])))
 
 # %% ../nbs/00_core.ipynb #9e763117
 def compress(

@@ -24,6 +24,7 @@ class TextItem:
     id: str      # e.g. 'random/s0/3', 'shakespeare/hamlet/12', 'pg19/17'
     text: str    # the text itself
     source: str  # 'random', 'shakespeare', 'pg19', 'fanfics', 'file', 'generated'
+    tokens: tuple | None = None  # token ids when they are the text (generated: the sampled ids, never re-tokenised)
 
 # %% ../nbs/00b_data.ipynb #2ba6a285
 def _vocabulary(vocab_file=None, size: int = 100_000) -> list[str]:
@@ -118,15 +119,21 @@ def generated_texts(
     n_tokens: int,             # context length = continuation length, in tokens
     seed: int = 0,             # sampling seed (combined with the context id)
 ) -> list[TextItem]:
-    "Continuations of each context sampled from `model` at T=1 (the paper's 'generated' source), cached."
+    "Continuations of each context sampled from `model` at T=1 (the paper's 'generated' source), cached; targets are the sampled ids."
+    from onestep.core import context_length
     name = getattr(model, "onestep_name", type(model).__name__)
+    if 2 * n_tokens > context_length(model):
+        raise ValueError(f"a context of {n_tokens} tokens plus a continuation of {n_tokens} needs {2 * n_tokens} "
+                         f"positions, but {name} has a context of {context_length(model)}: use n_tokens <= "
+                         f"{context_length(model) // 2}.")
     out, dev = [], model.get_input_embeddings().weight.device
     for c in contexts:
         tid = f"generated/{name}/{c.id}/n{n_tokens}/s{seed}"
         f = cache_dir() / "generated" / (hashlib.sha256(tid.encode()).hexdigest()[:24] + ".json")
         if f.exists():
-            out.append(TextItem(tid, json.loads(f.read_text())["text"], "generated")); continue
-        ctx = torch.tensor([take_tokens(c.text, tokenizer, n_tokens)], device=dev)
+            d = json.loads(f.read_text())
+            out.append(TextItem(tid, d["text"], "generated", tuple(d["tokens"]))); continue
+        ctx = torch.tensor([take_tokens(c, tokenizer, n_tokens)], device=dev)
         g = torch.Generator(device=dev).manual_seed(int(hashlib.sha256(tid.encode()).hexdigest()[:8], 16))
         ids, past = [], None
         x = ctx
@@ -139,7 +146,7 @@ def generated_texts(
         f.parent.mkdir(parents=True, exist_ok=True)
         tmp = f.with_name(f".{f.name}.{os.getpid()}.tmp")
         tmp.write_text(json.dumps({"id": tid, "context": c.id, "text": text, "tokens": ids})); os.replace(tmp, f)
-        out.append(TextItem(tid, text, "generated"))
+        out.append(TextItem(tid, text, "generated", tuple(ids)))
     return out
 
 # %% ../nbs/00b_data.ipynb #8abafd26

