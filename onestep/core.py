@@ -93,12 +93,14 @@ def token_embeddings(model, ids) -> Tensor:
 @torch.no_grad()
 def embedding_std(model, chunk: int = 32768) -> float:
     "Standard deviation of all token embeddings as `token_embeddings` returns them (the `init='embedding'` scale)."
+    if getattr(model, "_onestep_embedding_std", None) is not None: return model._onestep_embedding_std  # frozen model
     V = model.get_input_embeddings().num_embeddings
     s = s2 = 0.0; count = 0
     for i in range(0, V, chunk):
         x = token_embeddings(model, torch.arange(i, min(i + chunk, V))).double()
         s += x.sum().item(); s2 += (x * x).sum().item(); count += x.numel()
-    return math.sqrt(max(s2 / count - (s / count) ** 2, 0.0) * count / (count - 1))
+    model._onestep_embedding_std = math.sqrt(max(s2 / count - (s / count) ** 2, 0.0) * count / (count - 1))
+    return model._onestep_embedding_std
 
 def _model_attr(model, attr: str, what: str):
     v = getattr(model, attr, None)  # set by `onestep.models.load_model` from the tokenizer
