@@ -13,7 +13,7 @@ from .store import Job, Store, run_jobs
 from .report import mean_std, save_table, save_figure
 
 # %% auto #0
-__all__ = ['PAPER_TABLE1', 'arrangement_jobs', 'table1', 'compare_table1', 'plot_accuracy_vs_length']
+__all__ = ['PAPER_TABLE1', 'arrangement_jobs', 'table1', 'budget_table', 'compare_table1', 'plot_accuracy_vs_length']
 
 # %% ../nbs/01_arrangement.ipynb #7a949824
 def arrangement_jobs(model_name: str, tokenizer, texts, lengths, arrangements, recipe: Recipe, seeds) -> list[Job]:
@@ -31,6 +31,15 @@ def table1(runs: pd.DataFrame) -> pd.DataFrame:
     for m in runs.model.unique(): t.loc[(m, "runs tried (texts x seeds)"), :] = [f"{int(tried[m, n])}" for n in t.columns]
     t = t.loc[[(m, r) for m in runs.model.unique() for r in t.loc[m].index]]
     t.index.names = ["model", "arrangement"]
+    t.columns = [f"N={c}" for c in t.columns]
+    return t
+
+def budget_table(runs: pd.DataFrame) -> pd.DataFrame:
+    "Per (model, arrangement) and N: runs that spent the budget unsolved / runs, and the median fall of their loss over its last half."
+    def cell(g):
+        hit = g.solved_step.isna()
+        return f"{int(hit.sum())}/{len(g)}" + (f" ({g.late_loss_drop[hit].median():.2f})" if hit.any() else "")
+    t = runs.groupby(["model", "arrangement", "n"], sort=False).apply(cell, include_groups=False).unstack("n")
     t.columns = [f"N={c}" for c in t.columns]
     return t
 

@@ -10,7 +10,7 @@ from dataclasses import replace
 import pandas as pd
 import torch
 from .core import Recipe, take_tokens, h_lm, get_arrangement
-from .store import Job, Store, run_jobs, share_groups
+from .store import Job, Store, run_jobs, share_groups, compute_tag
 from .report import mean_std, save_table, save_figure
 
 # %% auto #0
@@ -37,14 +37,17 @@ def capacity_search(
     progress: bool = True,
 ) -> pd.DataFrame:                  # one row per problem run: text_id, seed, n, decoded_accuracy, ...
     "Train every text at each length of the grid (that it is long enough for) and record which lengths it reconstructs."
-    name = model.onestep_name
-    alive, frames = {(t.id, s) for t in texts for s in seeds}, []
+    # with `recipe.warm_start`, each length starts from the previous length's vectors of the same text and seed
+    name, tag = model.onestep_name, compute_tag(model, autocast)
+    alive, frames, prev = {(t.id, s) for t in texts for s in seeds}, [], {}
     toks = {t.id: take_tokens(t, tokenizer) for t in texts}
     for n in sorted(lengths):
-        jobs = [Job(name, t.id, tuple(toks[t.id][:n]), arrangement, recipe, s, tag="capacity")
+        jobs = [Job(name, t.id, tuple(toks[t.id][:n]), arrangement, recipe, s, tag="capacity",
+                    init_from=prev.get((t.id, s)) if recipe.warm_start else None)  # the previous length's vectors
                 for t in texts for s in seeds if (t.id, s) in alive and len(toks[t.id]) >= n]
         if not jobs: break
         if share_m and get_arrangement(arrangement).uses_m and len(jobs) > 1: jobs = share_groups(jobs, len(jobs), "m")
+        prev = {(j.text_id, j.seed): j.key(tag) for j in jobs}
         df = run_jobs(jobs, model, store, batch_size=batch_size, progress=progress, autocast=autocast)
         df["reconstructed"] = df.decoded_accuracy >= threshold
         frames.append(df)
@@ -53,7 +56,7 @@ def capacity_search(
 
 # %% ../nbs/03_capacity.ipynb #0f82a654
 def text_capacity(runs: pd.DataFrame, model, tokenizer, texts, lengths: list[int]) -> pd.DataFrame:
-    "Per text: longest reconstructed length, C_tokens there, H_LM of that prefix (nats), its limits, budget exhaustion."
+    "Per text: longest reconstructed length, C_tokens there, H_LM of that prefix (nats), its limits, budget exhaustion\n    (the share of its runs that spent the budget, and how much their loss still fell over its last half)."
     toks = {t.id: take_tokens(t, tokenizer) for t in texts}
     rows = []
     for tid, g in runs.groupby("text_id", sort=False):
@@ -67,7 +70,8 @@ def text_capacity(runs: pd.DataFrame, model, tokenizer, texts, lengths: list[int
                      "text_tokens": len(toks[tid]),
                      "capped_by_text": bool(longer) and len(toks[tid]) < longer[0],
                      "capped_by_grid": not longer,
-                     "budget_hit": float((g.solved_step.isna()).mean())})
+                     "budget_hit": float((g.solved_step.isna()).mean()),
+                     "late_loss_drop": float(g.late_loss_drop[g.solved_step.isna()].median())})  # of budget-hit runs
     return pd.DataFrame(rows)
 
 # %% ../nbs/03_capacity.ipynb #45d2265e
@@ -80,6 +84,7 @@ def table3(caps: pd.DataFrame) -> pd.DataFrame:
         row[(method, "C_tokens")] = mean_std(g.c_tokens, "{:.1f}")
         row[(method, "H_LM")] = mean_std(g.h_lm, "{:.1f}")
         row[(method, "budget hit")] = f"{g.budget_hit.mean():.2f}"
+        row[(method, "loss drop, last half (budget hit)")] = mean_std(g.late_loss_drop, "{:.2f}")
         row[(method, "texts (capped by length)")] = f"{len(g)} ({int(g.capped_by_text.sum())})"
     df = pd.DataFrame.from_dict(out, orient="index")
     df.index.names = ["model", "source"]

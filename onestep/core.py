@@ -16,11 +16,11 @@ from torch import Tensor
 from tqdm.auto import tqdm
 
 # %% auto #0
-__all__ = ['ARRANGEMENTS', 'TABLE1_ARRANGEMENTS', 'DEFAULT_ARRANGEMENT', 'PREFIXES', 'PAPER_RECIPE', 'RESULTS_VERSION',
-           'Arrangement', 'get_arrangement', 'token_embeddings', 'embedding_std', 'prefix_embedding', 'text_prefix',
-           'context_length', 'check_length', 'take_tokens', 'Recipe', 'Solution', 'init_vector', 'fit',
-           'token_accuracy', 'c_tokens', 'start_token', 'h_lm', 'nats_to_bits', 'decode', 'reconstruct', 'compress',
-           'decode_text']
+__all__ = ['ARRANGEMENTS', 'TABLE1_ARRANGEMENTS', 'DEFAULT_ARRANGEMENT', 'PREFIXES', 'OPTIMISERS', 'PAPER_RECIPE', 'FAST_RECIPE',
+           'RECIPES', 'RESULTS_VERSION', 'PHASES', 'Arrangement', 'get_arrangement', 'token_embeddings',
+           'embedding_std', 'prefix_embedding', 'text_prefix', 'context_length', 'check_length', 'take_tokens',
+           'Recipe', 'named_recipe', 'Solution', 'init_vector', 'fit', 'token_accuracy', 'c_tokens', 'start_token',
+           'h_lm', 'nats_to_bits', 'decode', 'reconstruct', 'compress', 'decode_text']
 
 # %% ../nbs/00_core.ipynb #ce51aa51
 @dataclass(frozen=True)
@@ -162,38 +162,71 @@ def take_tokens(
     return ids[:n]
 
 # %% ../nbs/00_core.ipynb #4d5a1f65
+OPTIMISERS = ("adamw", "lbfgs", "adamw+lbfgs")
+
 @dataclass(frozen=True)
 class Recipe:
     "How proto-tokens are optimised (defaults: the paper's recipe)."
-    steps: int = 5000                 # maximum optimiser steps
+    steps: int = 5000                 # budget: model evaluations (forward + backward) per problem; an AdamW step is one
     lr: float = 0.01                  # AdamW learning rate
     betas: tuple = (0.9, 0.9)         # AdamW betas
     weight_decay: float = 0.01        # AdamW weight decay
     eps: float = 1e-8                 # AdamW epsilon
     init: str = "normal"              # 'normal': N(0, init_std^2); 'embedding': scaled by `embedding_std` (the prior work's)
     init_std: float = 1.0             # standard deviation (or multiple of the embedding std) of the initial vectors
-    schedule: str = "constant"        # 'constant' or 'cosine' (to 0 at `steps`)
+    schedule: str = "constant"        # AdamW lr after warm-up: 'constant', or 'cosine' (to lr x `lr_floor` at `steps`)
     stop_accuracy: float = 1.0        # a problem stops once its token accuracy reaches this
     prefix: str = "bos"               # 'bos': the model's fixed start token precedes the proto-tokens; 'none': they start at position 0
+    optimizer: str = "adamw"          # 'adamw', 'lbfgs' (strong-Wolfe line search), or 'adamw+lbfgs' (AdamW, then L-BFGS)
+    warmup: int = 0                   # AdamW steps of linear lr warm-up
+    lr_floor: float = 0.0             # the cosine schedule's final lr, as a fraction of `lr`
+    temperature: float = 1.0          # the loss is cross-entropy of logits / temperature (< 1: sharper)
+    switch: int = 0                   # 'adamw+lbfgs': AdamW evaluations before L-BFGS takes over
+    history: int = 10                 # L-BFGS history size
+    warm_start: bool = False          # a length search starts each length from the vectors of the previous one
 
     def __post_init__(self):
-        for k in ("steps",):
+        for k in ("steps", "warmup", "switch", "history"):
             v = getattr(self, k)
             if isinstance(v, bool) or not isinstance(v, int) or v < 0: raise TypeError(f"Recipe.{k} must be an int >= 0, got {v!r}")
-        for k in ("lr", "weight_decay", "eps", "init_std", "stop_accuracy"):
+        for k in ("lr", "weight_decay", "eps", "init_std", "stop_accuracy", "lr_floor", "temperature"):
             v = getattr(self, k)
             if isinstance(v, bool) or not isinstance(v, (int, float)): raise TypeError(f"Recipe.{k} must be a number, got {v!r}")
         object.__setattr__(self, "betas", tuple(float(b) for b in self.betas))
         if self.init not in ("normal", "embedding"): raise ValueError(f"Recipe.init must be 'normal' or 'embedding', got {self.init!r}")
         if self.schedule not in ("constant", "cosine"): raise ValueError(f"Recipe.schedule must be 'constant' or 'cosine', got {self.schedule!r}")
+        if self.optimizer not in OPTIMISERS: raise ValueError(f"Recipe.optimizer must be one of {OPTIMISERS}, got {self.optimizer!r}")
         if not 0 < self.stop_accuracy <= 1: raise ValueError(f"Recipe.stop_accuracy must be in (0, 1], got {self.stop_accuracy}")
+        if not 0 <= self.lr_floor <= 1: raise ValueError(f"Recipe.lr_floor must be in [0, 1], got {self.lr_floor}")
+        if self.temperature <= 0: raise ValueError(f"Recipe.temperature must be > 0, got {self.temperature}")
         if self.prefix not in PREFIXES: raise ValueError(f"Recipe.prefix must be one of {PREFIXES}, got {self.prefix!r}")
+        if not isinstance(self.warm_start, bool): raise TypeError(f"Recipe.warm_start must be True or False, got {self.warm_start!r}")
+
+    def lr_factor(self, step: int) -> float:
+        "AdamW's learning rate at `step`, as a multiple of `lr`: linear warm-up, then constant or cosine to `lr_floor`."
+        if step < self.warmup: return (step + 1) / self.warmup
+        if self.schedule == "constant": return 1.0
+        span = max(self.steps - self.warmup, 1)
+        return self.lr_floor + (1 - self.lr_floor) * 0.5 * (1 + math.cos(math.pi * min(step - self.warmup, span) / span))
+
+    def phases(self) -> list[tuple[str, int]]:
+        "(optimiser, evaluations after which it hands over) in turn: the budget is `steps` + 1 evaluations (the last only checks)."
+        if self.optimizer == "adamw+lbfgs": return [("adamw", min(self.switch, self.steps)), ("lbfgs", self.steps + 1)]
+        return [(self.optimizer, self.steps + 1)]
 
 PAPER_RECIPE = Recipe()
+# The best recipe measured by the study in nbs/07_recipe.ipynb (figures/07_recipe): the default where the paper's is not asked for.
+FAST_RECIPE = Recipe(init="embedding", lr=0.1, warm_start=True)
+RECIPES = {"paper": PAPER_RECIPE, "fast": FAST_RECIPE}
+
+def named_recipe(name: str, **overrides) -> Recipe:
+    "`RECIPES[name]` with the given fields replaced (a None override keeps the named recipe's value)."
+    if name not in RECIPES: raise ValueError(f"unknown recipe {name!r}: use one of {list(RECIPES)}")
+    return replace(RECIPES[name], **{k: v for k, v in overrides.items() if v is not None})
 
 # Store keys include this number. Bump it with any change to training or decoding that changes the numbers a stored
 # result holds (vectors, accuracies, steps): results computed before the change are then recomputed, never reused.
-RESULTS_VERSION = 2  # 2: per-problem init, [mem] baseline as the prior work, embeddings through the model's module
+RESULTS_VERSION = 3  # 2: per-problem init, [mem] baseline as the prior work, embeddings through the model's module; 3: evaluations counted
 
 # %% ../nbs/00_core.ipynb #05880f36
 @dataclass
@@ -206,12 +239,13 @@ class Solution:
     model: str                     # model name
     accuracy: float                # best token accuracy seen in training (teacher-forced for mem*)
     solved_step: int | None        # optimiser steps taken when the stopping rule was met (None: never)
-    steps: int                     # optimiser steps taken in all
+    steps: int                     # optimiser steps taken in all (an L-BFGS step spans several evaluations)
     loss: float                    # mean cross-entropy at the returned vectors
     seconds: float                 # wall time until this problem left the batch
     seed: int = 0                  # seed of the initialisation
+    evaluations: int = 0           # model evaluations (forward passes, each with its backward) until the problem stopped
     prefix: str = "bos"            # fixed token before the proto-tokens ('bos') or none ('none'), see `Recipe.prefix`
-    loss_curve: list = field(default_factory=list)  # [[step, loss]] at steps 0, 1, 2, 4, 8, ... and the last
+    loss_curve: list = field(default_factory=list)  # [[evaluation, loss]] at evaluations 0, 1, 2, 4, 8, ... (from 0) and the last
     meta: dict = field(default_factory=dict)        # anything else (recipe, text id, group ...)
 
     @property
@@ -316,23 +350,100 @@ def _scored_logits(model, x: Tensor, n: int, autocast) -> Tensor:
     return out.logits[:, -n:].float()
 
 # %% ../nbs/00_core.ipynb #99611f09
-def _init_params(model, tg: Tensor, arr: Arrangement, recipe: Recipe, seeds: list, e_groups, m_groups):
-    "One trainable parameter per distinct e (and m), seeded by its problems; (e params, m params, e_idx, m_idx)."
+def _init_params(model, tg: Tensor, arr: Arrangement, recipe: Recipe, seeds: list, e_groups, m_groups, init=None):
+    "One trainable parameter per distinct e (and m), seeded by its problems or taken from `init`; (e, m params, e_idx, m_idx)."
     B, dev = len(tg), tg.device
     d = model.get_input_embeddings().embedding_dim
     std = recipe.init_std * (embedding_std(model) if recipe.init == "embedding" else 1.0)
     pid = [f"{seeds[i]}:{_problem_id(t)}" for i, t in enumerate(tg.tolist())]
+    if init is not None and len(init) != B: raise ValueError(f"got {len(init)} initial vector pairs for {B} problems")
     def params(labels_idx, which):
         labels, idx = labels_idx
         out = []
         for g in range(len(labels)):
             members = (idx == g).nonzero().squeeze(1).tolist()
-            v = init_vector(seeds[members[0]], which, d, std, "+".join(sorted(pid[i] for i in members)))
+            given = getattr(init[members[0]], which, None) if init is not None and init[members[0]] is not None else None
+            if given is not None: _check_vectors(model, given, f"initial {which}"); v = given.detach().float().cpu().clone()
+            else: v = init_vector(seeds[members[0]], which, d, std, "+".join(sorted(pid[i] for i in members)))
             out.append(torch.nn.Parameter(v.to(dev)))
         return out, idx
     e_vecs, e_idx = params(_group_index(e_groups, B), "e")
     m_vecs, m_idx = params(_group_index(m_groups, B), "m") if arr.uses_m else ([], torch.arange(B))
     return e_vecs, m_vecs, e_idx, m_idx
+
+class _Ledger:
+    "What each problem of a batch has seen: evaluations, loss curve, its component's best vectors; builds its Solution."
+    def __init__(self, B: int, comp: Tensor, budget: int, stop_accuracy: float, make: Callable):
+        self.comp, self.budget, self.stop_accuracy, self.make = comp, budget, stop_accuracy, make
+        self.active = torch.ones(B, dtype=torch.bool)
+        self.evals = 0; self.steps = 0                      # evaluations and optimiser steps of the batch so far
+        self.best_acc = torch.full((B,), -1.0); self.best_loss = torch.full((B,), float("inf"))
+        self.best_e, self.best_m = [None] * B, [None] * B
+        self.curves = [[] for _ in range(B)]; self.comp_best = {}
+        self.t0 = time.time(); self.solutions = [None] * B
+
+    def record(self, act: Tensor, E: Tensor, M: Tensor | None, loss: Tensor, acc: Tensor) -> list[int]:
+        "Book one evaluation of the active problems `act`; stop the components that are solved or out of budget."
+        k, self.evals = self.evals, self.evals + 1
+        loss, acc = loss.detach().cpu(), acc.detach().cpu()
+        if k & (k - 1) == 0 or k == self.budget:
+            for j, i in enumerate(act.tolist()): self.curves[i].append([k, round(float(loss[j]), 5)])
+        stopped = []
+        for c in self.comp[act].unique().tolist():
+            members = (self.comp[act] == c).nonzero().squeeze(1).tolist()
+            mean_acc = float(acc[members].mean())
+            if mean_acc >= self.comp_best.get(c, -1.0):  # latest of the best
+                self.comp_best[c] = mean_acc
+                for j in members:
+                    i = int(act[j]); self.best_acc[i] = acc[j]; self.best_loss[i] = loss[j]
+                    self.best_e[i] = E[j].detach().clone(); self.best_m[i] = M[j].detach().clone() if M is not None else None
+            solved = bool((acc[members] >= self.stop_accuracy).all())
+            if solved or k >= self.budget:
+                for j in members: self._stop(int(act[j]), solved)
+                stopped.append(c)
+        return stopped
+
+    def _stop(self, i: int, solved: bool):
+        self.active[i] = False
+        self.solutions[i] = self.make(i, e=self.best_e[i].cpu(), m=self.best_m[i].cpu() if self.best_m[i] is not None else None,
+            accuracy=float(self.best_acc[i]), solved_step=self.steps if solved else None, steps=self.steps,
+            evaluations=self.evals, loss=float(self.best_loss[i]), seconds=time.time() - self.t0, loss_curve=self.curves[i])
+
+class _Spent(Exception): "Every problem in the current objective has stopped: end the optimiser's step."
+
+# %% ../nbs/00_core.ipynb #c48f6f43
+def _adamw_phase(recipe: Recipe, vectors: Callable, evaluate: Callable, ledger: _Ledger, until: int):
+    "AdamW steps (one evaluation each) until `until` evaluations; stopped problems' vectors get no gradient, so stay put."
+    params = vectors(torch.arange(len(ledger.active)))
+    opt = torch.optim.AdamW(params, lr=recipe.lr, betas=recipe.betas, weight_decay=recipe.weight_decay, eps=recipe.eps)
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, recipe.lr_factor)
+    while ledger.active.any() and ledger.evals < until:
+        act = ledger.active.nonzero().squeeze(1)
+        opt.zero_grad(set_to_none=True)
+        loss = evaluate(act)
+        (loss * ledger.active[act].to(loss.device)).sum().backward()
+        for p in vectors((~ledger.active).nonzero().squeeze(1)): p.grad = None  # AdamW skips them: no momentum, no decay
+        opt.step(); sched.step(); ledger.steps += 1
+
+def _lbfgs_phase(recipe: Recipe, vectors: Callable, evaluate: Callable, ledger: _Ledger, until: int):
+    "L-BFGS with a strong-Wolfe line search on the summed loss of the active problems, restarted when problems stop."
+    act = None
+    while ledger.active.any() and ledger.evals < until:
+        if act is None or not ledger.active[act].all():  # a new objective: a fresh L-BFGS (its history is of the old one)
+            act = ledger.active.nonzero().squeeze(1); base = ledger.steps
+            opt = torch.optim.LBFGS(vectors(act), lr=1, max_iter=20, max_eval=10**9, tolerance_grad=0, tolerance_change=0,
+                                    history_size=recipe.history, line_search_fn="strong_wolfe")
+        def closure():
+            ledger.steps = base + opt.state[opt._params[0]].get("n_iter", 0)
+            opt.zero_grad(set_to_none=True)
+            loss = evaluate(act)
+            if not ledger.active[act].any() or ledger.evals >= until: raise _Spent  # members stay until the step ends
+            loss = loss.sum(); loss.backward()
+            return loss
+        try: opt.step(closure)
+        except _Spent: pass
+
+PHASES = {"adamw": _adamw_phase, "lbfgs": _lbfgs_phase}  # `Recipe.optimizer` names a sequence of these
 
 # %% ../nbs/00_core.ipynb #89bf9275
 def fit(
@@ -343,13 +454,14 @@ def fit(
     seeds: int | Sequence[int] = 0,          # one seed, or one per problem
     e_groups=None,                           # None (own e), 'all', or a group label per problem
     m_groups=None,                           # None (own m), 'all', or a group label per problem
+    init: Sequence | None = None,            # per problem, None or an object with `.e` (and `.m`) to start from (a warm start)
     autocast: torch.dtype | None = None,     # e.g. torch.bfloat16 on a GPU; vectors stay fp32
     progress: bool = True,                   # show a progress bar
     callback: Callable[[int, Solution], None] | None = None,  # called as each problem finishes
     meta: Sequence[dict] | None = None,      # per-problem metadata copied into each Solution
 ) -> list[Solution]:                         # one Solution per problem, in input order
     "Optimise proto-tokens so one forward pass of `model` emits each target (batched, per-problem stopping)."
-    # build the problem batch
+    # build the problem batch: targets, the inputs that never change, one parameter per distinct vector
     arr = get_arrangement(arrangement)
     if not isinstance(recipe, Recipe): raise TypeError(f"recipe must be a Recipe, got {type(recipe).__name__}")
     dev = model.get_input_embeddings().weight.device
@@ -365,70 +477,37 @@ def fit(
     pre = prefix_embedding(model, prefix)
     tok_emb, scored = _mem_sequence(model, tg) if arr.teacher_forced else (None, tg)
     k = scored.shape[1]  # scored positions: N, or N-1 for [mem] with a tokenizer that adds no BOS
-    e_vecs, m_vecs, e_idx, m_idx = _init_params(model, tg, arr, recipe, seeds, e_groups, m_groups)
-    comp = _components(e_idx, m_idx)
-    opt = torch.optim.AdamW(e_vecs + m_vecs, lr=recipe.lr, betas=recipe.betas, weight_decay=recipe.weight_decay, eps=recipe.eps)
-    if recipe.schedule == "cosine":
-        sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: 0.5 * (1 + math.cos(math.pi * min(s, recipe.steps) / max(recipe.steps, 1))))
+    e_vecs, m_vecs, e_idx, m_idx = _init_params(model, tg, arr, recipe, seeds, e_groups, m_groups, init)
+    def vectors(idx: Tensor) -> list:  # the distinct parameters of problems `idx`
+        es = dict.fromkeys(e_idx[idx].tolist()); ms = dict.fromkeys(m_idx[idx].tolist()) if arr.uses_m else {}
+        return [e_vecs[g] for g in es] + [m_vecs[g] for g in ms]
     info = {"recipe": json.loads(json.dumps(asdict(recipe))), "dtype": str(model.get_input_embeddings().weight.dtype),
             "autocast": str(autocast) if autocast is not None else "none", "results_version": RESULTS_VERSION}
+    def solution(i: int, **kw) -> Solution:
+        sol = Solution(target=tg[i].tolist(), arrangement=arr.name, model=getattr(model, "onestep_name", type(model).__name__),
+                       seed=seeds[i], prefix=prefix, meta={**info, **(dict(meta[i]) if meta is not None else {})}, **kw)
+        if callback is not None: callback(i, sol)
+        return sol
+    ledger = _Ledger(B, _components(e_idx, m_idx), recipe.steps, recipe.stop_accuracy, solution)
+    bar = tqdm(total=recipe.steps + 1, disable=not progress, desc=f"fit B={B} N={n} {arr.name}", unit="eval", leave=False)
 
-    active = torch.ones(B, dtype=torch.bool)
-    best_acc = torch.full((B,), -1.0); best_loss = torch.full((B,), float("inf"))
-    best_e = [None] * B; best_m = [None] * B; curves = [[] for _ in range(B)]
-    solved_at = [None] * B; finished_at = [0] * B; seconds = [0.0] * B; sols = [None] * B
-    comp_best = {}
-    t0 = time.time()
-    bar = tqdm(total=recipe.steps, disable=not progress, desc=f"fit B={B} N={n} {arr.name}", leave=False)
-    for step in range(recipe.steps + 1):
-        # one step: forward pass of the active problems, per-problem loss and accuracy
-        act = active.nonzero().squeeze(1)
+    # one evaluation: a forward pass of problems `act`, their losses; the ledger keeps the best and stops the finished
+    def evaluate(act: Tensor) -> Tensor:
         E = torch.stack([e_vecs[i] for i in e_idx[act].tolist()])
         M = torch.stack([m_vecs[i] for i in m_idx[act].tolist()]) if arr.uses_m else None
         logits = _scored_logits(model, _build_inputs(arr, n, E, M, tok_emb[act] if tok_emb is not None else None, pre), k, autocast)
         ce = F.cross_entropy(logits.transpose(1, 2), scored[act], reduction="none").mean(1)
         acc = (logits.argmax(-1) == scored[act]).float().mean(1)
-        ce_c, acc_c = ce.detach().cpu(), acc.detach().cpu()
-        if step & (step - 1) == 0 or step == recipe.steps:
-            for j, i in enumerate(act.tolist()): curves[i].append([step, round(float(ce_c[j]), 5)])
-        # keep each component's best vectors; stop the components that meet their rule
-        done_now = []
-        for c in comp[act].unique().tolist():
-            members = (comp[act] == c).nonzero().squeeze(1)
-            mean_acc = float(acc_c[members].mean())
-            if mean_acc >= comp_best.get(c, -1.0):
-                comp_best[c] = mean_acc
-                for j in members.tolist():
-                    i = int(act[j]); best_acc[i] = acc_c[j]; best_loss[i] = ce_c[j]
-                    best_e[i] = E[j].detach().clone(); best_m[i] = M[j].detach().clone() if M is not None else None
-            solved = bool((acc_c[members] >= recipe.stop_accuracy).all())
-            if solved or step == recipe.steps:
-                done_now.append(c)
-                for j in members.tolist():
-                    i = int(act[j]); finished_at[i] = step; seconds[i] = time.time() - t0
-                    if solved: solved_at[i] = step
-        keep = ~torch.isin(comp[act], torch.tensor(done_now, dtype=torch.long))
-        for c in done_now:
-            for i in (comp == c).nonzero().squeeze(1).tolist():
-                active[i] = False
-                sols[i] = Solution(e=best_e[i].cpu(), m=best_m[i].cpu() if best_m[i] is not None else None,
-                    target=tg[i].tolist(), arrangement=arr.name, model=getattr(model, "onestep_name", type(model).__name__),
-                    accuracy=float(best_acc[i]), solved_step=solved_at[i], steps=finished_at[i], loss=float(best_loss[i]),
-                    seconds=seconds[i], seed=seeds[i], prefix=prefix, loss_curve=curves[i],
-                    meta={**info, **(dict(meta[i]) if meta is not None else {})})
-                if callback is not None: callback(i, sols[i])
-        if not active.any(): break
-        opt.zero_grad(set_to_none=True)
-        (ce * keep.to(ce.device)).sum().backward()
-        for c in done_now:  # stopped vectors: no gradient, so AdamW leaves them exactly as they are (frozen)
-            for i in (comp == c).nonzero().squeeze(1).tolist():
-                e_vecs[int(e_idx[i])].grad = None
-                if arr.uses_m: m_vecs[int(m_idx[i])].grad = None
-        opt.step()
-        if recipe.schedule == "cosine": sched.step()
-        bar.update(1); bar.set_postfix(loss=f"{float(ce_c.sum()):.3f}", solved=f"{sum(s is not None for s in solved_at)}/{B}")
+        live = ledger.active[act]  # an L-BFGS step keeps stopped problems in its objective until it ends
+        ledger.record(act[live], E[live], M[live] if M is not None else None, ce[live], acc[live])
+        bar.update(1); bar.set_postfix(loss=f"{float(ce.detach().sum()):.3f}", solved=f"{sum(s is not None and s.solved for s in ledger.solutions)}/{B}")
+        if recipe.temperature == 1: return ce
+        return F.cross_entropy((logits / recipe.temperature).transpose(1, 2), scored[act], reduction="none").mean(1)
+
+    # optimise: the recipe's phases in turn, until every problem is solved or out of budget
+    for name, until in recipe.phases(): PHASES[name](recipe, vectors, evaluate, ledger, until)
     bar.close()
-    return sols
+    return ledger.solutions
 
 # %% ../nbs/00_core.ipynb #e4cc0cb9
 def token_accuracy(
@@ -525,7 +604,7 @@ def compress(
     text: str, model, tokenizer,
     n: int | None = None,                # tokens to compress (None: the whole text)
     arrangement: str = DEFAULT_ARRANGEMENT,
-    recipe: Recipe = PAPER_RECIPE,
+    recipe: Recipe = FAST_RECIPE,        # the fast recipe (see 07_recipe); PAPER_RECIPE for the paper's
     seed: int = 0,
     progress: bool = True,
     autocast: torch.dtype | None = None,

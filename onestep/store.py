@@ -16,8 +16,8 @@ from .core import (Recipe, PAPER_RECIPE, DEFAULT_ARRANGEMENT, RESULTS_VERSION, S
                           get_arrangement)
 
 # %% auto #0
-__all__ = ['project_root', 'resolve', 'compute_tag', 'Job', 'share_groups', 'Store', 'plan_batches', 'LocalExecutor', 'run_jobs',
-           'redecode']
+__all__ = ['project_root', 'resolve', 'compute_tag', 'Job', 'share_groups', 'late_loss_drop', 'Store', 'plan_batches',
+           'LocalExecutor', 'run_jobs', 'redecode']
 
 # %% ../nbs/00c_store.ipynb #af694e4c
 def project_root(start=None) -> Path:
@@ -51,6 +51,7 @@ class Job:
     m_group: str | None = None       # equal labels share m (None: own m)
     e_group: str | None = None       # equal labels share e (None: own e)
     tag: str = ""                    # free label (e.g. the section), part of the key
+    init_from: str | None = None     # key of a stored solution whose vectors start this job (a warm start); None: random
 
     @property
     def n(self) -> int: return len(self.target)
@@ -60,6 +61,7 @@ class Job:
     def key(self, compute: str = "float32") -> str:
         "Content key: a hash of everything that determines the result (`compute`: see `compute_tag`)."
         d = asdict(self); d["target"] = list(self.target)
+        d["recipe"].pop("warm_start")  # read by length searches, not by `fit`: where a job starts is `init_from`
         d["results_version"] = RESULTS_VERSION; d["compute"] = compute
         return hashlib.sha256(json.dumps(d, sort_keys=True, default=str).encode()).hexdigest()[:32]
 
@@ -78,6 +80,13 @@ def share_groups(
     return out
 
 # %% ../nbs/00c_store.ipynb #4f0d5613
+def late_loss_drop(curve: list) -> float:
+    "Relative fall of the loss over the last half (or more) of a run, from its loss curve: near 0 means it had flattened."
+    if len(curve) < 2: return float("nan")
+    last_k, last = curve[-1]
+    k0, l0 = [p for p in curve if p[0] <= last_k / 2][-1]
+    return (l0 - last) / l0 if l0 > 0 else 0.0
+
 class Store:
     "A folder of solutions, one safetensors file per problem, named by its key."
     def __init__(self, root): self.root = resolve(root)
@@ -107,7 +116,8 @@ class Store:
         for k in (self.keys() if keys is None else keys):
             s = self.get(k)
             if s is None: continue
-            d = s.info(); meta = d.pop("meta"); d.pop("loss_curve"); d.pop("target")
+            d = s.info(); meta = d.pop("meta"); d.pop("target")
+            d["late_loss_drop"] = late_loss_drop(d.pop("loss_curve"))
             rows.append({"key": k, **{x: y for x, y in meta.items() if x != "recipe"}, **d})
         return pd.DataFrame(rows)
 
@@ -155,6 +165,10 @@ def run_jobs(
     if bad: raise ValueError(f"jobs name model(s) {sorted(bad)} but the loaded model is {name!r}")
     jobs, tag = list(dict.fromkeys(jobs)), compute_tag(model, autocast)
     todo = _whole_groups(jobs, {j for j in jobs if not store.has(j.key(tag))})
+    starts = {j.init_from for j in todo if j.init_from} - set(store.keys())
+    if starts:
+        raise ValueError(f"{len(starts)} job(s) start from solutions that are not in {store.root} (e.g. {sorted(starts)[0]}): "
+                         f"run the jobs they warm-start from first (a length search runs its lengths in order)")
     bar = tqdm(total=len(jobs), initial=len(jobs) - len(todo), desc="problems", disable=not progress)
 
     def solve(batch: list[Job]):
@@ -164,10 +178,12 @@ def run_jobs(
             store.put(batch[i].key(tag), sol); bar.update(1)
         j0 = batch[0]
         fit(model, [list(j.target) for j in batch], j0.arrangement, j0.recipe, seeds=[j.seed for j in batch],
+            init=[store.get(j.init_from) if j.init_from else None for j in batch],
             e_groups=[j.e_group or f"own:{k}" for k, j in enumerate(batch)],
             m_groups=[j.m_group or f"own:{k}" for k, j in enumerate(batch)],
             autocast=autocast, progress=progress, callback=keep,
-            meta=[{"text_id": j.text_id, "tag": j.tag, "m_group": j.m_group, "e_group": j.e_group} for j in batch])
+            meta=[{"text_id": j.text_id, "tag": j.tag, "m_group": j.m_group, "e_group": j.e_group,
+                   "init_from": j.init_from} for j in batch])
 
     (executor or LocalExecutor()).map(solve, plan_batches(todo, batch_size))
     bar.close()

@@ -293,3 +293,63 @@ def test_scored_logits_decides_by_model_class_not_by_catching_errors(tiny):
             return model(inputs_embeds=inputs_embeds, use_cache=use_cache)
         def get_input_embeddings(self): return model.get_input_embeddings()
     with pytest.raises(TypeError, match="real bug"): _scored_logits(Broken(), torch.zeros(1, 2, 64), 1, None)
+
+
+RECIPES = [Recipe(steps=30, lr=0.05), Recipe(steps=30, optimizer="lbfgs", init="embedding"),
+           Recipe(steps=30, optimizer="adamw+lbfgs", switch=10, lr=0.05, temperature=0.5),
+           Recipe(steps=30, lr=0.05, warmup=5, schedule="cosine", lr_floor=0.1)]
+
+
+@pytest.mark.parametrize("r", RECIPES, ids=lambda r: f"{r.optimizer}-T{r.temperature}-{r.schedule}")
+def test_every_recipe_same_seed_same_vectors(tiny, r):
+    model, tok = tiny
+    targets = [take_tokens(TEXT, tok, 8), take_tokens(TEXT[6:], tok, 8)]
+    a = fit(model, targets, recipe=r, seeds=[0, 1], progress=False)
+    b = fit(model, targets, recipe=r, seeds=[0, 1], progress=False)
+    for x, y in zip(a, b):
+        assert torch.equal(x.e, y.e) and torch.equal(x.m, y.m) and x.evaluations == y.evaluations
+        assert 1 <= x.evaluations <= r.steps + 1  # the budget is evaluations, whatever the optimiser
+        assert x.solved or x.evaluations == r.steps + 1  # an unsolved problem costs the whole budget
+
+
+def test_lbfgs_counts_line_search_evaluations(tiny):
+    model, tok = tiny
+    [s] = fit(model, [take_tokens(TEXT, tok, 12)], recipe=Recipe(steps=40, optimizer="lbfgs"), progress=False)
+    assert s.evaluations > s.steps  # a step is at least one evaluation, and line searches add some
+    assert s.loss_curve[0][0] == 0 and s.loss_curve[-1][0] == s.evaluations - 1
+
+
+def test_lr_schedule_warmup_then_cosine_to_floor():
+    r = Recipe(steps=110, warmup=10, schedule="cosine", lr_floor=0.2)
+    assert r.lr_factor(0) == pytest.approx(0.1) and r.lr_factor(9) == pytest.approx(1.0)
+    assert r.lr_factor(10) == pytest.approx(1.0) and r.lr_factor(60) == pytest.approx(0.6)
+    assert r.lr_factor(110) == pytest.approx(0.2) and r.lr_factor(500) == pytest.approx(0.2)
+    assert Recipe(steps=100, schedule="cosine").lr_factor(100) == pytest.approx(0.0)  # the old cosine, unchanged
+
+
+def test_warm_start_begins_at_the_given_vectors_and_prefix_solutions_carry_over(tiny):
+    model, tok = tiny
+    ids = take_tokens(TEXT, tok, 10)
+    [short] = fit(model, [ids[:6]], recipe=FAST, progress=False)
+    assert short.solved
+    [start] = fit(model, [ids], recipe=Recipe(steps=0), init=[short], progress=False)
+    assert torch.equal(start.e, short.e) and torch.equal(start.m, short.m)
+    # the output at position k depends only on the first k inputs: the short solution already emits the first 6 tokens
+    assert decode(model, start.e, start.m, "e_m", 10)[0, :6].tolist() == ids[:6]
+    [cold] = fit(model, [ids], recipe=FAST, progress=False)
+    [warm] = fit(model, [ids], recipe=FAST, init=[short], progress=False)
+    assert warm.solved and cold.solved
+
+
+def test_bad_recipe_values_fail_clearly():
+    with pytest.raises(ValueError, match="optimizer must be one of"): Recipe(optimizer="sgd")
+    with pytest.raises(ValueError, match="temperature must be > 0"): Recipe(temperature=0)
+    with pytest.raises(TypeError, match="warm_start must be True or False"): Recipe(warm_start="yes")
+
+
+def test_named_recipes():
+    from onestep.core import named_recipe, PAPER_RECIPE, FAST_RECIPE
+    assert named_recipe("paper") == PAPER_RECIPE and named_recipe("fast") == FAST_RECIPE
+    r = named_recipe("fast", steps=50, lr=None, prefix="none")  # None keeps the named recipe's value
+    assert (r.steps, r.lr, r.prefix, r.init) == (50, FAST_RECIPE.lr, "none", FAST_RECIPE.init)
+    with pytest.raises(ValueError, match="unknown recipe 'quick'"): named_recipe("quick")

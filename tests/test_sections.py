@@ -13,13 +13,20 @@ SECTIONS = {
                     ["table3.md", "table3.csv", "table3_vs_paper.md", "capacity_per_text.csv", "tried_per_length.md",
                      "fig2_h_lm.png", "fig2_h_lm.svg"]),
     "01_arrangement": (dict(source="random", lengths=[1, 2, 4], arrangements=["e_only", "e_m", "e_m_unguided"]),
-                       ["table1.md", "table1.csv", "table1_vs_paper.md", "accuracy_vs_length.png", "accuracy_vs_length.svg"]),
+                       ["table1.md", "table1.csv", "table1_vs_paper.md", "table1_budget.md", "accuracy_vs_length.png",
+                        "accuracy_vs_length.svg"]),
+    "07_recipe": (dict(model="tiny-llama", sources=["random", "shakespeare"], n_texts=2, lengths=[4, 8], budget=40,
+                       candidates=["paper", "lr 0.1", "lr 0.1, warm start", "fast"], batch_size=8),
+                  ["recipe_costs.md", "recipe_costs.csv", "recipe_costs_numbers.csv", "solved_vs_evaluations.png",
+                   "solved_vs_evaluations.svg"]),
 }
+OWN_PARAMS = {"07_recipe"}  # sections whose parameters are not the COMMON ones'
+
 
 
 def _run(name, tmp_path, **over):
     params, _ = SECTIONS[name]
-    p = {**COMMON, **params, "store_dir": str(tmp_path / "store"), "out_dir": str(tmp_path / "out"), **over}
+    p = {**({} if name in OWN_PARAMS else COMMON), **params, "store_dir": str(tmp_path / "store"), "out_dir": str(tmp_path / "out"), **over}
     return pm.execute_notebook(str(NBS / f"{name}.ipynb"), str(tmp_path / f"{name}.out.ipynb"), parameters=p,
                                progress_bar=False, kernel_name="python3", cwd=str(tmp_path))
 
@@ -52,3 +59,7 @@ def test_wrong_parameter_type_is_a_clear_error(tmp_path):
         _run("03_capacity", tmp_path, n_texts="two")
     with pytest.raises(pm.PapermillExecutionError, match="Unknown arrangement"):
         _run("01_arrangement", tmp_path, arrangements=["e_m", "diagonal"])
+    with pytest.raises(pm.PapermillExecutionError, match="unknown recipe 'quick'"):
+        _run("03_capacity", tmp_path, recipe="quick")
+    with pytest.raises(pm.PapermillExecutionError, match=r"unknown candidate\(s\) \['adam'\]"):
+        _run("07_recipe", tmp_path, candidates=["paper", "adam"])

@@ -1,5 +1,5 @@
 "The results store: atomic writes, resume after kill -9, damaged files, concurrent writers."
-import os, signal, subprocess, sys, textwrap, time
+import math, os, signal, subprocess, sys, textwrap, time
 from pathlib import Path
 import pytest, torch
 from onestep.core import Recipe, take_tokens
@@ -133,3 +133,10 @@ def test_keys_change_with_the_compute_settings_and_the_results_version(monkeypat
     before = j.key()
     monkeypatch.setattr(st, "RESULTS_VERSION", st.RESULTS_VERSION + 1)
     assert j.key() != before
+
+
+def test_late_loss_drop_tells_a_stalled_run_from_a_cut_one():
+    from onestep.store import late_loss_drop
+    assert late_loss_drop([[0, 10.0], [1, 9.0], [2, 8.0], [4, 5.0], [8, 5.0], [10, 5.0]]) == 0.0  # flat since evaluation 4
+    assert late_loss_drop([[0, 10.0], [4, 8.0], [8, 2.0]]) == pytest.approx(0.75)                  # still falling
+    assert math.isnan(late_loss_drop([[0, 1.0]]))
