@@ -47,16 +47,16 @@ def capacity_search(
                 for t in texts for s in seeds if (t.id, s) in alive and len(toks[t.id]) >= n]
         if not jobs: break
         if share_m and get_arrangement(arrangement).uses_m and len(jobs) > 1: jobs = share_groups(jobs, len(jobs), "m")
-        prev = {(j.text_id, j.seed): j.key(tag) for j in jobs}
         df = run_jobs(jobs, model, store, batch_size=batch_size, progress=progress, autocast=autocast)
         df["reconstructed"] = df.decoded_accuracy >= threshold
+        prev = {(j.text_id, j.seed): k for j, k, ok in zip(jobs, df.key, df.reconstructed) if ok}  # warm starts: solutions only
         frames.append(df)
         if stop_after_failure: alive = {(r.text_id, r.seed) for r in df.itertuples() if r.reconstructed}
     return pd.concat(frames, ignore_index=True)
 
 # %% ../nbs/03_capacity.ipynb #0f82a654
 def text_capacity(runs: pd.DataFrame, model, tokenizer, texts, lengths: list[int]) -> pd.DataFrame:
-    "Per text: longest reconstructed length, C_tokens there, H_LM of that prefix (nats), its limits, budget exhaustion\n    (the share of its runs that spent the budget, and how much their loss still fell over its last half)."
+    "Per text: longest reconstructed length, C_tokens there, H_LM of that prefix (nats), its limits, budget hits, late loss fall."
     toks = {t.id: take_tokens(t, tokenizer) for t in texts}
     rows = []
     for tid, g in runs.groupby("text_id", sort=False):

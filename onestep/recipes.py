@@ -59,7 +59,8 @@ def recipe_study(
             jobs = [Job(name, t.id, tuple(toks[t.id][:n]), arrangement, recipe, s, tag="recipe",
                         init_from=prev.get((t.id, s)) if recipe.warm_start else None) for t in texts for s in seeds]
             df = run_jobs(jobs, model, store, batch_size=batch_size, progress=progress, autocast=autocast)
-            prev = {(j.text_id, j.seed): j.key(tag) for j in jobs}
+            exact = set(df.key[df.decoded_accuracy >= 1.0])  # warm starts come from solutions, not from failures
+            prev = {(j.text_id, j.seed): j.key(tag) for j in jobs if j.key(tag) in exact}
             frames.append(df.assign(recipe=label, warm_start=recipe.warm_start, budget=budget))
     runs = pd.concat(frames, ignore_index=True).sort_values(["recipe", "text_id", "seed", "n"], kind="stable")
     chain = runs.groupby(["recipe", "text_id", "seed"], sort=False)
@@ -109,7 +110,11 @@ def plot_solved_curves(runs: pd.DataFrame):
     "Solved fraction against evaluations (cost), one curve per recipe, one panel per source (rows) and N (columns)."
     import matplotlib; matplotlib.use("agg")
     import matplotlib.pyplot as plt, seaborn as sns
-    srcs, ns, recs = list(runs.source.unique()), sorted(runs.n.unique()), list(runs.recipe.unique())
+    srcs, ns = list(runs.source.unique()), sorted(runs.n.unique())
+    same = {}  # recipes that ran the very same jobs (e.g. `fast` and the candidate it is) are one curve
+    for rec, g in runs.groupby("recipe", sort=False): same.setdefault(frozenset(g.key), []).append(rec)
+    label = {v[0]: " = ".join(v) for v in same.values()}
+    recs = list(label)
     fig, axes = plt.subplots(len(srcs), len(ns), figsize=(3.6 * len(ns), 3.0 * len(srcs)), squeeze=False, sharey=True)
     pal = dict(zip(recs, sns.color_palette("colorblind", len(recs))))
     for (i, src), (j, n) in ((a, b) for a in enumerate(srcs) for b in enumerate(ns)):
@@ -120,7 +125,7 @@ def plot_solved_curves(runs: pd.DataFrame):
             if not len(h): continue
             x = np.sort(h.cost[h.solved].to_numpy())
             ax.step(np.r_[0, x, xmax], np.r_[0, np.arange(1, len(x) + 1), len(x)] / len(h), where="post",
-                    color=pal[rec], lw=2 if rec in ("paper", "fast") else 1.2, ls="--" if rec == "paper" else "-", label=rec)
+                    color=pal[rec], lw=2 if rec == "paper" or "fast" in label[rec] else 1.2, ls="--" if rec == "paper" else "-", label=label[rec])
         ax.set(title=f"{src}, N={n}", xlabel="model evaluations", ylim=(-0.02, 1.02))
         if j == 0: ax.set_ylabel("solved fraction")
     axes[0][-1].legend(fontsize=7, loc="lower right")
