@@ -382,13 +382,12 @@ class _Ledger:
         self.curves = [[] for _ in range(B)]; self.comp_best = {}
         self.t0 = time.time(); self.solutions = [None] * B
 
-    def record(self, act: Tensor, E: Tensor, M: Tensor | None, loss: Tensor, acc: Tensor) -> list[int]:
+    def record(self, act: Tensor, E: Tensor, M: Tensor | None, loss: Tensor, acc: Tensor) -> None:
         "Book one evaluation of the active problems `act`; stop the components that are solved or out of budget."
         k, self.evals = self.evals, self.evals + 1
         loss, acc = loss.detach().cpu(), acc.detach().cpu()
         if k & (k - 1) == 0 or k == self.budget:
             for j, i in enumerate(act.tolist()): self.curves[i].append([k, round(float(loss[j]), 5)])
-        stopped = []
         for c in self.comp[act].unique().tolist():
             members = (self.comp[act] == c).nonzero().squeeze(1).tolist()
             mean_acc = float(acc[members].mean())
@@ -400,8 +399,6 @@ class _Ledger:
             solved = bool((acc[members] >= self.stop_accuracy).all())
             if solved or k >= self.budget:
                 for j in members: self._stop(int(act[j]), solved)
-                stopped.append(c)
-        return stopped
 
     def _stop(self, i: int, solved: bool):
         self.active[i] = False
