@@ -350,8 +350,14 @@ def _scored_logits(model, x: Tensor, n: int, autocast) -> Tensor:
     return out.logits[:, -n:].float()
 
 # %% ../nbs/00_core.ipynb #99611f09
-def _init_params(model, tg: Tensor, arr: Arrangement, recipe: Recipe, seeds: list, e_groups, m_groups, init=None):
-    "One trainable parameter per distinct e (and m), seeded by its problems or taken from `init`; (e, m params, e_idx, m_idx)."
+def _check_vectors(model, v: Tensor, what: str):
+    d = model.get_input_embeddings().embedding_dim
+    if v.shape[-1] != d:
+        raise ValueError(f"{what} has size {v.shape[-1]} but {getattr(model, 'onestep_name', type(model).__name__)} "
+                         f"has hidden size {d}: these proto-tokens were trained for another model.")
+
+def _init_params(model, tg: Tensor, arr: Arrangement, recipe: Recipe, seeds: list, e_groups, m_groups, init=None, frozen=()):
+    "One parameter per distinct e (and m), seeded by its problems or taken from `init`; `frozen` ones are fixed tensors."
     B, dev = len(tg), tg.device
     d = model.get_input_embeddings().embedding_dim
     std = recipe.init_std * (embedding_std(model) if recipe.init == "embedding" else 1.0)
@@ -364,12 +370,23 @@ def _init_params(model, tg: Tensor, arr: Arrangement, recipe: Recipe, seeds: lis
             members = (idx == g).nonzero().squeeze(1).tolist()
             given = getattr(init[members[0]], which, None) if init is not None and init[members[0]] is not None else None
             if given is not None: _check_vectors(model, given, f"initial {which}"); v = given.detach().float().cpu().clone()
+            elif which in frozen: raise ValueError(f"a frozen {which} must be given: pass init= with `.{which}` for every problem")
             else: v = init_vector(seeds[members[0]], which, d, std, "+".join(sorted(pid[i] for i in members)))
-            out.append(torch.nn.Parameter(v.to(dev)))
+            out.append(v.to(dev) if which in frozen else torch.nn.Parameter(v.to(dev)))
         return out, idx
     e_vecs, e_idx = params(_group_index(e_groups, B), "e")
     m_vecs, m_idx = params(_group_index(m_groups, B), "m") if arr.uses_m else ([], torch.arange(B))
     return e_vecs, m_vecs, e_idx, m_idx
+
+def _check_frozen(arr: Arrangement, frozen) -> tuple:
+    "The frozen vectors as a tuple of 'e'/'m' (at least one vector must stay trainable)."
+    frozen = (frozen,) if isinstance(frozen, str) else tuple(frozen)
+    bad = [v for v in frozen if v not in ("e", "m")]
+    if bad: raise ValueError(f"frozen must name 'e' and/or 'm', got {bad}")
+    trained = {"e", "m"} - set(frozen) if arr.uses_m else {"e"} - set(frozen)
+    if not trained: raise ValueError(f"nothing left to train: frozen={frozen} with arrangement {arr.name!r}")
+    if "m" in frozen and not arr.uses_m: raise ValueError(f"arrangement {arr.name!r} has no m to freeze")
+    return tuple(sorted(set(frozen)))
 
 class _Ledger:
     "What each problem of a batch has seen: evaluations, loss curve, its component's best vectors; builds its Solution."
@@ -452,6 +469,7 @@ def fit(
     e_groups=None,                           # None (own e), 'all', or a group label per problem
     m_groups=None,                           # None (own m), 'all', or a group label per problem
     init: Sequence | None = None,            # per problem, None or an object with `.e` (and `.m`) to start from (a warm start)
+    frozen: str | Sequence[str] = (),        # 'e' and/or 'm': vectors taken from `init` and never trained (e.g. a learned m)
     autocast: torch.dtype | None = None,     # e.g. torch.bfloat16 on a GPU; vectors stay fp32
     progress: bool = True,                   # show a progress bar
     callback: Callable[[int, Solution], None] | None = None,  # called as each problem finishes
@@ -474,18 +492,21 @@ def fit(
     pre = prefix_embedding(model, prefix)
     tok_emb, scored = _mem_sequence(model, tg) if arr.teacher_forced else (None, tg)
     k = scored.shape[1]  # scored positions: N, or N-1 for [mem] with a tokenizer that adds no BOS
-    e_vecs, m_vecs, e_idx, m_idx = _init_params(model, tg, arr, recipe, seeds, e_groups, m_groups, init)
-    def vectors(idx: Tensor) -> list:  # the distinct parameters of problems `idx`
-        es = dict.fromkeys(e_idx[idx].tolist()); ms = dict.fromkeys(m_idx[idx].tolist()) if arr.uses_m else {}
+    frozen = _check_frozen(arr, frozen)
+    e_vecs, m_vecs, e_idx, m_idx = _init_params(model, tg, arr, recipe, seeds, e_groups, m_groups, init, frozen)
+    def vectors(idx: Tensor) -> list:  # the distinct trained parameters of problems `idx`
+        es = dict.fromkeys(e_idx[idx].tolist()) if "e" not in frozen else {}
+        ms = dict.fromkeys(m_idx[idx].tolist()) if arr.uses_m and "m" not in frozen else {}
         return [e_vecs[g] for g in es] + [m_vecs[g] for g in ms]
-    info = {"recipe": json.loads(json.dumps(asdict(recipe))), "dtype": str(model.get_input_embeddings().weight.dtype),
+    info = {"recipe": json.loads(json.dumps(asdict(recipe))), "frozen": "".join(frozen), "dtype": str(model.get_input_embeddings().weight.dtype),
             "autocast": str(autocast) if autocast is not None else "none", "results_version": RESULTS_VERSION}
     def solution(i: int, **kw) -> Solution:
         sol = Solution(target=tg[i].tolist(), arrangement=arr.name, model=getattr(model, "onestep_name", type(model).__name__),
                        seed=seeds[i], prefix=prefix, meta={**info, **(dict(meta[i]) if meta is not None else {})}, **kw)
         if callback is not None: callback(i, sol)
         return sol
-    ledger = _Ledger(B, _components(e_idx, m_idx), recipe.steps, recipe.stop_accuracy, solution)
+    free = torch.arange(B)  # a frozen shared vector does not couple its problems: each stops on its own
+    ledger = _Ledger(B, _components(free if "e" in frozen else e_idx, free if "m" in frozen else m_idx), recipe.steps, recipe.stop_accuracy, solution)
     bar = tqdm(total=recipe.steps + 1, disable=not progress, desc=f"fit B={B} N={n} {arr.name}", unit="eval", leave=False)
 
     # one evaluation: a forward pass of problems `act`, their losses; the ledger keeps the best and stops the finished
@@ -546,12 +567,6 @@ def h_lm(
 def nats_to_bits(x): return x / math.log(2)
 
 # %% ../nbs/00_core.ipynb #102412fa
-def _check_vectors(model, v: Tensor, what: str):
-    d = model.get_input_embeddings().embedding_dim
-    if v.shape[-1] != d:
-        raise ValueError(f"{what} has size {v.shape[-1]} but {getattr(model, 'onestep_name', type(model).__name__)} "
-                         f"has hidden size {d}: these proto-tokens were trained for another model.")
-
 @torch.no_grad()
 def decode(
     model,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib, json, os, warnings
 from dataclasses import dataclass, asdict, field
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Callable, Iterable, Sequence
 import pandas as pd
 from tqdm.auto import tqdm
@@ -42,6 +43,10 @@ def compute_tag(model=None, autocast=None) -> str:
 @dataclass(frozen=True)
 class Job:
     "One optimisation problem of a sweep."
+    def __post_init__(self):
+        if self.frozen not in (None, "e", "m"): raise ValueError(f"Job.frozen must be None, 'e' or 'm', got {self.frozen!r}")
+        if self.frozen and not self.init_from: raise ValueError(f"Job.frozen={self.frozen!r} needs init_from: the stored solution it comes from")
+
     model: str                       # model name (must match the loaded model)
     text_id: str                     # stable id of the source text
     target: tuple                    # target token ids t_1..t_N
@@ -52,6 +57,7 @@ class Job:
     e_group: str | None = None       # equal labels share e (None: own e)
     tag: str = ""                    # free label (e.g. the section), part of the key
     init_from: str | None = None     # key of a stored solution whose vectors start this job (a warm start); None: random
+    frozen: str | None = None        # 'm' or 'e': that vector is copied from `init_from` and kept fixed; the other starts from `seed`
 
     @property
     def n(self) -> int: return len(self.target)
@@ -62,6 +68,7 @@ class Job:
         "Content key: a hash of everything that determines the result (`compute`: see `compute_tag`)."
         d = asdict(self); d["target"] = list(self.target)
         d["recipe"].pop("warm_start")  # read by length searches, not by `fit`: where a job starts is `init_from`
+        if d["frozen"] is None: d.pop("frozen")  # keys of jobs that freeze nothing are those of before the option
         d["results_version"] = RESULTS_VERSION; d["compute"] = compute
         return hashlib.sha256(json.dumps(d, sort_keys=True, default=str).encode()).hexdigest()[:32]
 
@@ -123,11 +130,11 @@ class Store:
 
 # %% ../nbs/00c_store.ipynb #67c9ae7d
 def plan_batches(jobs: Sequence[Job], batch_size: int) -> list[list[Job]]:
-    "Pack jobs into batches of one (N, arrangement, recipe), keeping each sharing group whole."
+    "Pack jobs into batches of one (N, arrangement, recipe, frozen vector), keeping each sharing group whole."
     units: dict = {}
     for j in jobs:  # a unit = jobs linked by a shared label (or one job)
         label = j.m_group or j.e_group or j.key()
-        units.setdefault((j.n, j.arrangement, j.recipe), {}).setdefault(label, []).append(j)
+        units.setdefault((j.n, j.arrangement, j.recipe, j.frozen), {}).setdefault(label, []).append(j)
     batches = []
     for groups in units.values():
         cur = []
@@ -144,6 +151,12 @@ def _whole_groups(jobs: Sequence[Job], missing: set) -> list[Job]:
         more = {j for j in jobs if j not in todo and labels & set(j.groups)}
         if not more: return [j for j in jobs if j in todo]
         todo |= more; labels |= {g for j in more for g in j.groups}
+
+def _start(store: Store, job: Job):
+    "Where `job` starts: None (its seed), the stored solution `init_from`, or only its frozen vector (the other from the seed)."
+    if not job.init_from: return None
+    sol = store.get(job.init_from)
+    return SimpleNamespace(**{job.frozen: getattr(sol, job.frozen)}) if job.frozen else sol
 
 class LocalExecutor:
     "Runs batches one after another in this process."
@@ -178,12 +191,12 @@ def run_jobs(
             store.put(batch[i].key(tag), sol); bar.update(1)
         j0 = batch[0]
         fit(model, [list(j.target) for j in batch], j0.arrangement, j0.recipe, seeds=[j.seed for j in batch],
-            init=[store.get(j.init_from) if j.init_from else None for j in batch],
+            init=[_start(store, j) for j in batch], frozen=j0.frozen or (),
             e_groups=[j.e_group or f"own:{k}" for k, j in enumerate(batch)],
             m_groups=[j.m_group or f"own:{k}" for k, j in enumerate(batch)],
             autocast=autocast, progress=progress, callback=keep,
             meta=[{"text_id": j.text_id, "tag": j.tag, "m_group": j.m_group, "e_group": j.e_group,
-                   "init_from": j.init_from} for j in batch])
+                   "init_from": j.init_from, "frozen_from": j.init_from if j.frozen else None} for j in batch])
 
     (executor or LocalExecutor()).map(solve, plan_batches(todo, batch_size))
     bar.close()

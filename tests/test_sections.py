@@ -15,6 +15,9 @@ SECTIONS = {
     "01_arrangement": (dict(source="random", lengths=[1, 2, 4], arrangements=["e_only", "e_m", "e_m_unguided"]),
                        ["table1.md", "table1.csv", "table1_vs_paper.md", "table1_budget.md", "accuracy_vs_length.png",
                         "accuracy_vs_length.svg"]),
+    "02_sharing": (dict(source="random", n_texts=2, n=4, group_sizes=[1, 2], share=["e", "m"], heldout=1),
+                   ["table2.md", "table2.csv", "table2_numeric.csv", "table2_vs_paper.md", "table2_budget.md", "learned_m.md",
+                    "accuracy_vs_group_size.png", "accuracy_vs_group_size.svg"]),
     "07_recipe": (dict(model="tiny-llama", sources=["random", "shakespeare"], n_texts=2, lengths=[4, 8], budget=40,
                        candidates=["paper", "lr 0.1", "lr 0.1, warm start", "fast"], batch_size=8),
                   ["recipe_costs.md", "recipe_costs.csv", "recipe_costs_numbers.csv", "solved_vs_evaluations.png",
@@ -22,6 +25,31 @@ SECTIONS = {
 }
 OWN_PARAMS = {"07_recipe"}  # sections whose parameters are not the COMMON ones'
 
+
+
+@pytest.mark.slow
+def test_throughput_decodes_the_capacity_sections_solutions(tmp_path):
+    "06_throughput times the solutions 03_capacity stored: with the same settings it finds them all and computes nothing."
+    cap = dict(models=["tiny-llama"], sources=["random"], n_texts=2, lengths=[2, 4], seeds=[0], steps=100,
+               share_m=[False], mem_baselines=[1], batch_size=8)
+    tp = dict(models=["tiny-llama"], sources=["random"], n_texts=2, capacity_lengths=[2, 4], seeds=[0], steps=100,
+              lengths=[4, 8], batch_sizes=[1, 2], min_run_time=0.01, batch_size=8)
+    store = tmp_path / "store"
+    _execute("03_capacity", tmp_path, {**cap, "store_dir": str(store), "out_dir": str(tmp_path / "cap")})
+    n_results = len(list(store.glob("*/*.safetensors")))
+    _execute("06_throughput", tmp_path, {**tp, "store_dir": str(store), "out_dir": str(tmp_path / "tp")})
+    assert len(list(store.glob("*/*.safetensors"))) == n_results
+    import pandas as pd
+    dec = pd.read_csv(tmp_path / "tp" / "decodes.csv")
+    assert set(dec.method) == {"one forward", "AR: KV-cache loop", "AR: generate", "AR: generate, static cache"}
+    assert dec.exact.all()  # every decoder reproduces the reconstructed texts
+    for f in ["fig3_throughput.md", "fig3_throughput.csv", "time_vs_length.md", "fig3_throughput.png", "machine.txt"]:
+        assert (tmp_path / "tp" / f).stat().st_size > 0, f
+
+
+def _execute(name, tmp_path, params):
+    return pm.execute_notebook(str(NBS / f"{name}.ipynb"), str(tmp_path / f"{name}.out.ipynb"), parameters=params,
+                               progress_bar=False, kernel_name="python3", cwd=str(tmp_path))
 
 
 def _run(name, tmp_path, **over):
@@ -61,5 +89,7 @@ def test_wrong_parameter_type_is_a_clear_error(tmp_path):
         _run("01_arrangement", tmp_path, arrangements=["e_m", "diagonal"])
     with pytest.raises(pm.PapermillExecutionError, match="unknown recipe 'quick'"):
         _run("03_capacity", tmp_path, recipe="quick")
+    with pytest.raises(pm.PapermillExecutionError, match="group size 2 does not divide n_texts=3"):
+        _run("02_sharing", tmp_path, n_texts=3, group_sizes=[1, 2])
     with pytest.raises(pm.PapermillExecutionError, match=r"unknown candidate\(s\) \['adam'\]"):
         _run("07_recipe", tmp_path, candidates=["paper", "adam"])
