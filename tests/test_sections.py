@@ -18,12 +18,16 @@ SECTIONS = {
     "02_sharing": (dict(source="random", n_texts=2, n=4, group_sizes=[1, 2], share=["e", "m"], heldout=1),
                    ["table2.md", "table2.csv", "table2_numeric.csv", "table2_vs_paper.md", "table2_budget.md", "learned_m.md",
                     "accuracy_vs_group_size.png", "accuracy_vs_group_size.svg"]),
+    "04_interpretation": (dict(models=["tiny-llama"], source="random", n_contexts=3, continuations=3, seeds_last=[0, 1, 2], n=6,
+                               m_texts=3, steps=200, lr=0.1, bins=3),
+                          ["fig4_distances.md", "fig4_distances.png", "fig4_distances.svg", "solved.md", "fig5_token_bins.md",
+                           "fig5_semantic_bins.md", "fig5_distance_vs_text_distance.png", "direction_or_norm.md"]),
     "07_recipe": (dict(model="tiny-llama", sources=["random", "shakespeare"], n_texts=2, lengths=[4, 8], budget=40,
                        candidates=["paper", "lr 0.1", "lr 0.1, warm start", "fast"], batch_size=8),
                   ["recipe_costs.md", "recipe_costs.csv", "recipe_costs_numbers.csv", "solved_vs_evaluations.png",
                    "solved_vs_evaluations.svg"]),
 }
-OWN_PARAMS = {"07_recipe"}  # sections whose parameters are not the COMMON ones'
+OWN_PARAMS = {"04_interpretation", "07_recipe"}  # sections whose parameters are not the COMMON ones'
 
 
 
