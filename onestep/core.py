@@ -20,7 +20,7 @@ __all__ = ['ARRANGEMENTS', 'TABLE1_ARRANGEMENTS', 'DEFAULT_ARRANGEMENT', 'PREFIX
            'RECIPES', 'RESULTS_VERSION', 'PHASES', 'Arrangement', 'get_arrangement', 'token_embeddings',
            'embedding_std', 'prefix_embedding', 'text_prefix', 'context_length', 'check_length', 'take_tokens',
            'Recipe', 'named_recipe', 'Solution', 'init_vector', 'fit', 'token_accuracy', 'c_tokens', 'start_token',
-           'h_lm', 'nats_to_bits', 'decode', 'reconstruct', 'compress', 'decode_text']
+           'h_lm', 'nats_to_bits', 'kv_cache', 'decode', 'reconstruct', 'compress', 'decode_text']
 
 # %% ../nbs/00_core.ipynb #ce51aa51
 @dataclass(frozen=True)
@@ -567,6 +567,16 @@ def h_lm(
 def nats_to_bits(x): return x / math.log(2)
 
 # %% ../nbs/00_core.ipynb #102412fa
+@functools.lru_cache(maxsize=None)
+def _cache_kw(cls) -> str:
+    "The name under which a model class's forward takes its KV cache: 'cache' (transformers 5) or 'past_key_values'."
+    return "cache" if "cache" in inspect.signature(cls.forward).parameters else "past_key_values"
+
+def kv_cache(model, out=None) -> dict:
+    "Keyword argument that hands the KV cache of output `out` (None: none yet) back to `model`, in this transformers' spelling."
+    kw = _cache_kw(type(model))
+    return {kw: None if out is None else getattr(out, kw)}
+
 @torch.no_grad()
 def decode(
     model,
@@ -599,7 +609,7 @@ def decode(
         toks = [lead[:, 0]] if g else []
         toks.append(out.logits[:, -1].argmax(-1))
         while len(toks) < n:
-            out = model(input_ids=toks[-1][:, None], past_key_values=out.past_key_values, use_cache=True)
+            out = model(input_ids=toks[-1][:, None], use_cache=True, **kv_cache(model, out))
             toks.append(out.logits[:, -1].argmax(-1))
     return torch.stack(toks, 1).cpu()
 

@@ -120,7 +120,7 @@ def generated_texts(
     seed: int = 0,             # sampling seed (combined with the context id)
 ) -> list[TextItem]:
     "Continuations of each context sampled from `model` at T=1 (the paper's 'generated' source), cached; targets are the sampled ids."
-    from onestep.core import context_length
+    from onestep.core import context_length, kv_cache
     name = getattr(model, "onestep_name", type(model).__name__)
     if 2 * n_tokens > context_length(model):
         raise ValueError(f"a context of {n_tokens} tokens plus a continuation of {n_tokens} needs {2 * n_tokens} "
@@ -135,11 +135,10 @@ def generated_texts(
             out.append(TextItem(tid, d["text"], "generated", tuple(d["tokens"]))); continue
         ctx = torch.tensor([take_tokens(c, tokenizer, n_tokens)], device=dev)
         g = torch.Generator(device=dev).manual_seed(int(hashlib.sha256(tid.encode()).hexdigest()[:8], 16))
-        ids, past = [], None
+        ids, o = [], None
         x = ctx
         for _ in range(n_tokens):  # plain ancestral sampling at T=1 with a KV cache
-            o = model(input_ids=x, past_key_values=past, use_cache=True)
-            past = o.past_key_values
+            o = model(input_ids=x, use_cache=True, **kv_cache(model, o))
             x = torch.multinomial(o.logits[:, -1].float().softmax(-1), 1, generator=g)
             ids.append(int(x))
         text = tokenizer.decode(ids)
