@@ -389,9 +389,9 @@ def _check_frozen(arr: Arrangement, frozen) -> tuple:
     return tuple(sorted(set(frozen)))
 
 class _Ledger:
-    "What each problem of a batch has seen: evaluations, loss curve, its component's best vectors; builds its Solution."
-    def __init__(self, B: int, comp: Tensor, budget: int, stop_accuracy: float, make: Callable):
-        self.comp, self.budget, self.stop_accuracy, self.make = comp, budget, stop_accuracy, make
+    "What each problem of a batch has seen: evaluations, loss curve, its component's best (or `keep='last'`: last) vectors; builds its Solution."
+    def __init__(self, B: int, comp: Tensor, budget: int, stop_accuracy: float, make: Callable, keep: str = "best"):
+        self.comp, self.budget, self.stop_accuracy, self.make, self.keep = comp, budget, stop_accuracy, make, keep
         self.active = torch.ones(B, dtype=torch.bool)
         self.evals = 0; self.steps = 0                      # evaluations and optimiser steps of the batch so far
         self.best_acc = torch.full((B,), -1.0); self.best_loss = torch.full((B,), float("inf"))
@@ -408,7 +408,7 @@ class _Ledger:
         for c in self.comp[act].unique().tolist():
             members = (self.comp[act] == c).nonzero().squeeze(1).tolist()
             mean_acc = float(acc[members].mean())
-            if mean_acc >= self.comp_best.get(c, -1.0):  # latest of the best
+            if self.keep == "last" or mean_acc >= self.comp_best.get(c, -1.0):  # latest of the best
                 self.comp_best[c] = mean_acc
                 for j in members:
                     i = int(act[j]); self.best_acc[i] = acc[j]; self.best_loss[i] = loss[j]

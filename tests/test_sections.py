@@ -22,12 +22,16 @@ SECTIONS = {
                                m_texts=3, steps=200, lr=0.1, bins=3),
                           ["fig4_distances.md", "fig4_distances.png", "fig4_distances.svg", "solved.md", "fig5_token_bins.md",
                            "fig5_semantic_bins.md", "fig5_distance_vs_text_distance.png", "direction_or_norm.md"]),
+    "05_connectivity": (dict(models=["tiny-llama"], source="random", n_texts=2, seeds=[0, 1, 2], n=6, m_texts=2, steps=300,
+                             curve_steps=40, grid=11, cross_pairs=1),
+                         ["fig6_connectivity.md", "fig6_connectivity.csv", "fig6_accuracy_along_t.md", "fig6_connectivity.png",
+                          "fig6_connectivity.svg", "between_texts.md"]),
     "07_recipe": (dict(model="tiny-llama", sources=["random", "shakespeare"], n_texts=2, lengths=[4, 8], budget=40,
                        candidates=["paper", "lr 0.1", "lr 0.1, warm start", "fast"], batch_size=8),
                   ["recipe_costs.md", "recipe_costs.csv", "recipe_costs_numbers.csv", "solved_vs_evaluations.png",
                    "solved_vs_evaluations.svg"]),
 }
-OWN_PARAMS = {"04_interpretation", "07_recipe"}  # sections whose parameters are not the COMMON ones'
+OWN_PARAMS = {"04_interpretation", "05_connectivity", "07_recipe"}  # sections whose parameters are not the COMMON ones'
 
 
 
