@@ -29,7 +29,8 @@ def machine(device) -> str:
         for line in open("/proc/cpuinfo"):
             if line.startswith("model name"): name = line.split(":", 1)[1].strip(); break
     except OSError: pass
-    return f"{name}, {torch.get_num_threads()} threads (torch {torch.__version__})"
+    n = torch.get_num_threads()
+    return f"{name}, {n} thread{'s' * (n != 1)} (torch {torch.__version__})"
 
 def measure(fn, min_run_time: float = 0.5) -> dict:
     "Median and IQR of the wall time of `fn()` (seconds), after one warm-up call whose output is returned as `out`."
