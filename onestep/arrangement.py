@@ -69,7 +69,6 @@ def compare_table1(runs: pd.DataFrame) -> pd.DataFrame:
 # %% ../nbs/01_arrangement.ipynb #057b0e5e
 def plot_accuracy_vs_length(runs: pd.DataFrame):
     "Decoded accuracy against N (log2 axis) per arrangement, mean with a band of ± one std; one panel per model."
-    import matplotlib; matplotlib.use("agg")
     import matplotlib.pyplot as plt, seaborn as sns
     mdls = list(runs.model.unique())
     fig, axes = plt.subplots(1, len(mdls), figsize=(6 * len(mdls), 4), squeeze=False)
@@ -83,4 +82,5 @@ def plot_accuracy_vs_length(runs: pd.DataFrame):
         ax.set(xlabel="target length N (tokens)", ylabel="decoded token accuracy")
         ax.legend(fontsize=7); ax.set_title(f"Arrangements ({mdl})", fontsize=10)
     fig.tight_layout()
+    plt.close(fig)  # shown once: by the cell that displays the returned figure
     return fig

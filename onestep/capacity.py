@@ -35,6 +35,7 @@ def capacity_search(
     batch_size: int = 16,
     autocast=None,
     progress: bool = True,
+    executor=None,                  # where batches run (see `run_jobs`; `onestep.cluster.make_executor`)
 ) -> pd.DataFrame:                  # one row per problem run: text_id, seed, n, decoded_accuracy, ...
     "Train every text at each length of the grid (that it is long enough for) and record which lengths it reconstructs."
     # with `recipe.warm_start`, each length starts from the previous length's vectors of the same text and seed
@@ -47,7 +48,7 @@ def capacity_search(
                 for t in texts for s in seeds if (t.id, s) in alive and len(toks[t.id]) >= n]
         if not jobs: break
         if share_m and get_arrangement(arrangement).uses_m and len(jobs) > 1: jobs = share_groups(jobs, len(jobs), "m")
-        df = run_jobs(jobs, model, store, batch_size=batch_size, progress=progress, autocast=autocast)
+        df = run_jobs(jobs, model, store, batch_size=batch_size, progress=progress, autocast=autocast, executor=executor)
         df["reconstructed"] = df.decoded_accuracy >= threshold
         prev = {(j.text_id, j.seed): k for j, k, ok in zip(jobs, df.key, df.reconstructed) if ok}  # warm starts: solutions only
         frames.append(df)
@@ -119,7 +120,6 @@ FIG2_PAIRS = [("[mem] x1", "one-step, m shared"), ("[mem] x2", "one-step")]  # t
 
 def plot_fig2(caps: pd.DataFrame):
     "Scatter of H_LM: one-step (y) against its [mem] baseline (x) per text, one panel per pair, with per-source means."
-    import matplotlib; matplotlib.use("agg")
     import matplotlib.pyplot as plt, seaborn as sns
     have = set(caps.method)
     pairs = [(b, o) for b, o in FIG2_PAIRS if b in have and o in have]
@@ -142,4 +142,5 @@ def plot_fig2(caps: pd.DataFrame):
     if not pairs: axes[0][0].set_title("no [mem] baseline with its one-step pair in these results")
     fig.suptitle("$H_{LM}$ of the longest reconstructed prefix", fontsize=10)
     fig.tight_layout()
+    plt.close(fig)  # shown once: by the cell that displays the returned figure
     return fig

@@ -90,7 +90,7 @@ def fit_curves(
         return ce
 
     for name, until in recipe.phases(): PHASES[name](recipe, params, evaluate, ledger, until)
-    bar.close()
+    bar.total = bar.n; bar.close()  # every problem stopped: the bar ends complete (and, in a notebook, goes away)
     return ledger.solutions
 
 # %% ../nbs/05_connectivity.ipynb #03712b40
@@ -154,7 +154,6 @@ def connectivity_table(paths: pd.DataFrame, lengths: pd.DataFrame) -> pd.DataFra
 
 def plot_fig6(paths: pd.DataFrame, lengths: pd.DataFrame):
     "Left: decoded accuracy against t, a thin line per pair and the mean per path; right: curve length / segment length."
-    import matplotlib; matplotlib.use("agg")
     import matplotlib.pyplot as plt, seaborn as sns
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(12, 4), gridspec_kw={"width_ratios": [2, 1]})
     colors = dict(zip(["linear", "quadratic Bezier", "cubic Bezier"], sns.color_palette("colorblind")))
@@ -169,4 +168,5 @@ def plot_fig6(paths: pd.DataFrame, lengths: pd.DataFrame):
         a2.axvline(1.2, color="grey", ls=":", lw=1); a2.text(1.2, a2.get_ylim()[1] * 0.95, " paper's max 1.2", fontsize=7, color="grey")
     a2.set(xlabel="curve length / segment length", title="Length of the fitted curves")
     fig.tight_layout()
+    plt.close(fig)  # shown once: by the cell that displays the returned figure
     return fig

@@ -524,7 +524,7 @@ def fit(
 
     # optimise: the recipe's phases in turn, until every problem is solved or out of budget
     for name, until in recipe.phases(): PHASES[name](recipe, vectors, evaluate, ledger, until)
-    bar.close()
+    bar.total = bar.n; bar.close()  # every problem stopped: the bar ends complete (and, in a notebook, goes away)
     return ledger.solutions
 
 # %% ../nbs/00_core.ipynb #e4cc0cb9

@@ -95,7 +95,6 @@ def kinds_table(pairs: pd.DataFrame, col: str = "cosine") -> pd.DataFrame:
 
 def plot_fig4(pairs: pd.DataFrame, col: str = "cosine"):
     "Distributions of the distance between e vectors per kind of pair (one panel per model)."
-    import matplotlib; matplotlib.use("agg")
     import matplotlib.pyplot as plt, seaborn as sns
     mdls = list(pairs.model.unique())
     fig, axes = plt.subplots(1, len(mdls), figsize=(6 * len(mdls), 3.8), squeeze=False)
@@ -106,12 +105,12 @@ def plot_fig4(pairs: pd.DataFrame, col: str = "cosine"):
             ax.text(ax.get_xlim()[1], i, f" n={int((pairs[pairs.model == mdl].kind == k).sum())}", va="center", fontsize=8)
         ax.set(xlabel=f"{col} distance between e vectors", ylabel="", title=f"Proto-token e of solved problems ({mdl})")
     fig.tight_layout()
+    plt.close(fig)  # shown once: by the cell that displays the returned figure
     return fig
 
 # %% ../nbs/04_interpretation.ipynb #68fcde61
 def plot_fig5(tpairs: pd.DataFrame, bins: int = 4):
     "Per text distance (token level, semantic): pairs as dots and per-bin mean ± std of e distance, same vs other context."
-    import matplotlib; matplotlib.use("agg")
     import matplotlib.pyplot as plt, seaborn as sns
     cols = {"token_distance": "token level: TF-IDF cosine distance", "semantic_distance": "semantic: MiniLM cosine distance"}
     mdls = list(tpairs.model.unique())
@@ -130,6 +129,7 @@ def plot_fig5(tpairs: pd.DataFrame, bins: int = 4):
             ax.set(xlabel=label, ylabel="cosine distance between e vectors", title=mdl)
             ax.legend(fontsize=8)
     fig.tight_layout()
+    plt.close(fig)  # shown once: by the cell that displays the returned figure
     return fig
 
 # %% ../nbs/04_interpretation.ipynb #41a832bc

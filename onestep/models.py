@@ -209,31 +209,39 @@ def _resolve_dtype(dtype, device) -> torch.dtype:
     if isinstance(dtype, torch.dtype): return dtype
     raise TypeError(f"dtype must be a torch.dtype or a string, got {type(dtype).__name__}")
 
+def _load(name: str, spec, dt):
+    "(model, tokenizer) from the registry, a local folder or the hub, in dtype `dt` (not yet moved to a device)."
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+    if spec is not None and spec.source == "tiny": return _tiny_model(name)
+    if spec is not None and spec.source == "package":
+        d = _convert_gguf(name)
+        return AutoModelForCausalLM.from_pretrained(d, dtype=dt), AutoTokenizer.from_pretrained(d)
+    if spec is not None: return _from_hub(spec.where, dt)
+    if Path(name).expanduser().is_dir():
+        d = Path(name).expanduser()
+        return AutoModelForCausalLM.from_pretrained(d, dtype=dt), AutoTokenizer.from_pretrained(d)
+    if name.count("/") == 1 and not name.startswith((".", "/", "~")): return _from_hub(name, dt)
+    raise UnknownModelError(f"Unknown model {name!r}: not a registered name, a local folder or a HF hub id "
+                            f"('org/name').\nRegistered names: {', '.join(MODELS)}.")
+
 def load_model(
     name: str = DEFAULT_MODEL,  # registered name (see `MODELS`), HF hub id ('org/name') or local folder
     device: str | None = None,  # 'cpu', 'cuda', ...; default: cuda if available else cpu
     dtype=None,                 # torch dtype or its name; default float32
 ):                              # (model, tokenizer): model frozen, in eval mode, on `device`
     "Load a frozen causal LM and its tokenizer."
-    from transformers import AutoModelForCausalLM, AutoTokenizer
     if not isinstance(name, (str, os.PathLike)):
         raise TypeError(f"model name must be a string, got {type(name).__name__}")
     device = device or ("cuda" if torch.cuda.is_available() else "cpu")
     dt = _resolve_dtype(dtype, device)
     name = os.fspath(name)
     spec = MODELS.get(name)
-    if spec is not None and spec.source == "tiny": model, tok = _tiny_model(name)
-    elif spec is not None and spec.source == "package":
-        d = _convert_gguf(name)
-        model, tok = AutoModelForCausalLM.from_pretrained(d, dtype=dt), AutoTokenizer.from_pretrained(d)
-    elif spec is not None: model, tok = _from_hub(spec.where, dt)
-    elif Path(name).expanduser().is_dir():
-        d = Path(name).expanduser()
-        model, tok = AutoModelForCausalLM.from_pretrained(d, dtype=dt), AutoTokenizer.from_pretrained(d)
-    elif name.count("/") == 1 and not name.startswith((".", "/", "~")): model, tok = _from_hub(name, dt)
-    else:
-        raise UnknownModelError(f"Unknown model {name!r}: not a registered name, a local folder or a HF hub id "
-                                f"('org/name').\nRegistered names: {', '.join(MODELS)}.")
+    from transformers.utils import logging as hf_logging
+    bars = hf_logging.is_progress_bar_enabled()
+    hf_logging.disable_progress_bar()  # no "Loading weights" bar in every notebook that loads a model
+    try: model, tok = _load(name, spec, dt)
+    finally:
+        if bars: hf_logging.enable_progress_bar()
     model = model.to(device=device, dtype=dt).eval().requires_grad_(False)
     model.onestep_name = name
     from onestep.core import start_token

@@ -48,6 +48,7 @@ def recipe_study(
     batch_size: int = 16,
     autocast=None,
     progress: bool = True,
+    executor=None,                  # where batches run (see `run_jobs`; `onestep.cluster.make_executor`)
 ) -> pd.DataFrame:                  # one row per problem: recipe, text_id, seed, n, solved, evaluations, cost, ...
     "Train every text at every length with every candidate; `cost` is evaluations to reach N (a warm chain's sum)."
     name, tag = model.onestep_name, compute_tag(model, autocast)
@@ -58,7 +59,7 @@ def recipe_study(
         for n in sorted(lengths):
             jobs = [Job(name, t.id, tuple(toks[t.id][:n]), arrangement, recipe, s, tag="recipe",
                         init_from=prev.get((t.id, s)) if recipe.warm_start else None) for t in texts for s in seeds]
-            df = run_jobs(jobs, model, store, batch_size=batch_size, progress=progress, autocast=autocast)
+            df = run_jobs(jobs, model, store, batch_size=batch_size, progress=progress, autocast=autocast, executor=executor)
             exact = set(df.key[df.decoded_accuracy >= 1.0])  # warm starts come from solutions, not from failures
             prev = {(j.text_id, j.seed): j.key(tag) for j in jobs if j.key(tag) in exact}
             frames.append(df.assign(recipe=label, warm_start=recipe.warm_start, budget=budget))
@@ -108,7 +109,6 @@ def cost_table(summary: pd.DataFrame) -> pd.DataFrame:
 # %% ../nbs/07_recipe.ipynb #e8434558
 def plot_solved_curves(runs: pd.DataFrame):
     "Solved fraction against evaluations (cost), one curve per recipe, one panel per source (rows) and N (columns)."
-    import matplotlib; matplotlib.use("agg")
     import matplotlib.pyplot as plt, seaborn as sns
     srcs, ns = list(runs.source.unique()), sorted(runs.n.unique())
     same = {}  # recipes that ran the very same jobs (e.g. `fast` and the candidate it is) are one curve
@@ -130,4 +130,5 @@ def plot_solved_curves(runs: pd.DataFrame):
         if j == 0: ax.set_ylabel("solved fraction")
     axes[0][-1].legend(fontsize=7, loc="lower right")
     fig.tight_layout()
+    plt.close(fig)  # shown once: by the cell that displays the returned figure
     return fig

@@ -110,7 +110,6 @@ def compare_table2(sr: pd.DataFrame) -> pd.DataFrame:
 # %% ../nbs/02_sharing.ipynb #0b922549
 def plot_sharing(sr: pd.DataFrame):
     "Decoded accuracy against S_g (log2 axis), one line per (shared vector, max | avg) with a band of ± one std; a panel per model."
-    import matplotlib; matplotlib.use("agg")
     import matplotlib.pyplot as plt, seaborn as sns
     num = table2(sr, numeric=True).reset_index()
     mdls = list(sr.model.unique())
@@ -127,6 +126,7 @@ def plot_sharing(sr: pd.DataFrame):
         ax.set(xlabel="group size $S_g$ (texts sharing the vector)", ylabel="decoded token accuracy")
         ax.legend(fontsize=7); ax.set_title(f"Sharing one proto-token ({mdl})", fontsize=10)
     fig.tight_layout()
+    plt.close(fig)  # shown once: by the cell that displays the returned figure
     return fig
 
 # %% ../nbs/02_sharing.ipynb #154aabfd

@@ -18,7 +18,7 @@ from .core import (Recipe, PAPER_RECIPE, DEFAULT_ARRANGEMENT, RESULTS_VERSION, S
 
 # %% auto #0
 __all__ = ['project_root', 'resolve', 'compute_tag', 'Job', 'share_groups', 'late_loss_drop', 'Store', 'plan_batches',
-           'LocalExecutor', 'run_jobs', 'redecode']
+           'solve_batch', 'LocalExecutor', 'run_jobs', 'redecode']
 
 # %% ../nbs/00c_store.ipynb #af694e4c
 def project_root(start=None) -> Path:
@@ -158,10 +158,27 @@ def _start(store: Store, job: Job):
     sol = store.get(job.init_from)
     return SimpleNamespace(**{job.frozen: getattr(sol, job.frozen)}) if job.frozen else sol
 
+def solve_batch(model, store: Store, batch: list[Job], tag: str, autocast=None, progress: bool = True,
+                on_stored: Callable | None = None) -> None:
+    "Fit one batch of compatible jobs, storing each problem (with its decoded accuracy) as it leaves the batch."
+    def keep(i: int, sol: Solution):
+        ids, acc = reconstruct(model, sol, autocast)
+        sol.meta["decoded_accuracy"] = acc
+        store.put(batch[i].key(tag), sol)
+        if on_stored is not None: on_stored()
+    j0 = batch[0]
+    fit(model, [list(j.target) for j in batch], j0.arrangement, j0.recipe, seeds=[j.seed for j in batch],
+        init=[_start(store, j) for j in batch], frozen=j0.frozen or (),
+        e_groups=[j.e_group or f"own:{k}" for k, j in enumerate(batch)],
+        m_groups=[j.m_group or f"own:{k}" for k, j in enumerate(batch)],
+        autocast=autocast, progress=progress, callback=keep,
+        meta=[{"text_id": j.text_id, "tag": j.tag, "m_group": j.m_group, "e_group": j.e_group,
+               "init_from": j.init_from, "frozen_from": j.init_from if j.frozen else None} for j in batch])
+
 class LocalExecutor:
-    "Runs batches one after another in this process."
-    def map(self, fn: Callable, batches: list) -> None:
-        for b in batches: fn(b)
+    "Runs batches one after another in this process, with the model already loaded."
+    def run(self, batches: list, model, store: Store, tag: str, autocast, progress: bool, bar) -> None:
+        for b in batches: solve_batch(model, store, b, tag, autocast, progress, lambda: bar.update(1))
 
 def run_jobs(
     jobs: Sequence[Job],        # the sweep
@@ -170,7 +187,7 @@ def run_jobs(
     batch_size: int = 16,       # problems per forward pass
     progress: bool = True,      # progress bar over jobs
     autocast=None,              # e.g. torch.bfloat16 on a GPU
-    executor=None,              # default LocalExecutor()
+    executor=None,              # default LocalExecutor(); see `onestep.cluster` for SLURM through submitit
 ) -> pd.DataFrame:              # metrics of all `jobs`, from the store
     "Solve every job not yet in `store` (sharing groups whole), storing each as it finishes; return the sweep's results."
     name = getattr(model, "onestep_name", None)
@@ -183,23 +200,8 @@ def run_jobs(
         raise ValueError(f"{len(starts)} job(s) start from solutions that are not in {store.root} (e.g. {sorted(starts)[0]}): "
                          f"run the jobs they warm-start from first (a length search runs its lengths in order)")
     bar = tqdm(total=len(jobs), initial=len(jobs) - len(todo), desc="problems", disable=not progress)
-
-    def solve(batch: list[Job]):
-        def keep(i: int, sol: Solution):
-            ids, acc = reconstruct(model, sol, autocast)
-            sol.meta["decoded_accuracy"] = acc
-            store.put(batch[i].key(tag), sol); bar.update(1)
-        j0 = batch[0]
-        fit(model, [list(j.target) for j in batch], j0.arrangement, j0.recipe, seeds=[j.seed for j in batch],
-            init=[_start(store, j) for j in batch], frozen=j0.frozen or (),
-            e_groups=[j.e_group or f"own:{k}" for k, j in enumerate(batch)],
-            m_groups=[j.m_group or f"own:{k}" for k, j in enumerate(batch)],
-            autocast=autocast, progress=progress, callback=keep,
-            meta=[{"text_id": j.text_id, "tag": j.tag, "m_group": j.m_group, "e_group": j.e_group,
-                   "init_from": j.init_from, "frozen_from": j.init_from if j.frozen else None} for j in batch])
-
-    (executor or LocalExecutor()).map(solve, plan_batches(todo, batch_size))
-    bar.close()
+    try: (executor or LocalExecutor()).run(plan_batches(todo, batch_size), model, store, tag, autocast, progress, bar)
+    finally: bar.close()
     return store.frame([j.key(tag) for j in jobs])
 
 # %% ../nbs/00c_store.ipynb #f1deb062

@@ -173,7 +173,6 @@ def length_table(grid: pd.DataFrame) -> pd.DataFrame:
 # %% ../nbs/06_throughput.ipynb #52c99b56
 def plot_fig3(cap: pd.DataFrame, grid: pd.DataFrame, machine: str = ""):
     "Left: tokens/s (log) per model x source, one forward vs the fastest AR decoder, ratio on the bars; right: time vs N (batch 1)."
-    import matplotlib; matplotlib.use("agg")
     import matplotlib.pyplot as plt, seaborn as sns
     ok = cap[cap.exact]
     tps = ok.groupby(["model", "source", "method"], sort=False).tokens_per_s.mean().unstack("method")
@@ -201,4 +200,5 @@ def plot_fig3(cap: pd.DataFrame, grid: pd.DataFrame, machine: str = ""):
     a2.legend(fontsize=7)
     if machine: fig.suptitle(machine, fontsize=8)
     fig.tight_layout()
+    plt.close(fig)  # shown once: by the cell that displays the returned figure
     return fig

@@ -61,6 +61,7 @@ def _execute(name, tmp_path, params):
 
 
 def _run(name, tmp_path, **over):
+    tmp_path.mkdir(parents=True, exist_ok=True)
     params, _ = SECTIONS[name]
     p = {**({} if name in OWN_PARAMS else COMMON), **params, "store_dir": str(tmp_path / "store"), "out_dir": str(tmp_path / "out"), **over}
     return pm.execute_notebook(str(NBS / f"{name}.ipynb"), str(tmp_path / f"{name}.out.ipynb"), parameters=p,
@@ -87,6 +88,18 @@ def test_section_runs_resumes_and_is_byte_stable(name, tmp_path):
         assert set(pd.read_csv(out / "table3.csv").model) == {"tiny-llama", "tiny-pythia"}
     nb = (tmp_path / f"{name}.out.ipynb").read_text()
     assert "injected-parameters" in nb  # papermill recorded the parameters
+    _assert_reads_cleanly(tmp_path / f"{name}.out.ipynb")
+
+
+def _assert_reads_cleanly(path, max_bytes=1_500_000):
+    "An executed notebook holds what its reader asked for: no stderr, no progress text, no warnings; progress as widgets."
+    import json
+    nb = json.loads(Path(path).read_text())
+    streams = [(o["name"], "".join(o["text"])) for c in nb["cells"] for o in c.get("outputs", []) if o["output_type"] == "stream"]
+    noise = [t[:200] for n, t in streams if n == "stderr" or any(w in t for w in ("it/s]", "eval/s]", "Warning", "IProgress", "Loading weights"))]
+    assert not noise, noise
+    size = Path(path).stat().st_size
+    assert size < max_bytes, f"{path.name}: {size} bytes of outputs"
 
 
 @pytest.mark.slow
@@ -101,3 +114,20 @@ def test_wrong_parameter_type_is_a_clear_error(tmp_path):
         _run("02_sharing", tmp_path, n_texts=3, group_sizes=[1, 2])
     with pytest.raises(pm.PapermillExecutionError, match=r"unknown candidate\(s\) \['adam'\]"):
         _run("07_recipe", tmp_path, candidates=["paper", "adam"])
+
+
+@pytest.mark.slow
+def test_a_section_on_submitit_local_fills_the_store_as_the_local_run_does(tmp_path):
+    "The capacity section with executor 'submitit-local' (tasks in subprocesses): the same stored keys and table as in-process."
+    import pandas as pd
+    _run("03_capacity", tmp_path / "local", store_dir=str(tmp_path / "local" / "store"), out_dir=str(tmp_path / "local" / "out"),
+         models=["tiny-llama"], share_m=[False], mem_baselines=[1])
+    _run("03_capacity", tmp_path / "sub", store_dir=str(tmp_path / "sub" / "store"), out_dir=str(tmp_path / "sub" / "out"),
+         models=["tiny-llama"], share_m=[False], mem_baselines=[1], executor="submitit-local",
+         cluster={"shards": 2, "poll_s": 0.5, "folder": str(tmp_path / "submitit")})
+    keys = lambda d: sorted(p.stem for p in (tmp_path / d / "store").glob("*/*.safetensors"))
+    assert keys("local") == keys("sub") and keys("local")
+    assert list((tmp_path / "submitit").iterdir())  # the tasks ran through submitit
+    pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "local" / "out" / "table3.csv"), pd.read_csv(tmp_path / "sub" / "out" / "table3.csv"))
+    with pytest.raises(pm.PapermillExecutionError, match="executor must be 'local', 'slurm' or 'submitit-local'"):
+        _run("03_capacity", tmp_path / "bad", executor="sge")
