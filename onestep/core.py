@@ -19,8 +19,9 @@ from tqdm.auto import tqdm
 __all__ = ['ARRANGEMENTS', 'TABLE1_ARRANGEMENTS', 'DEFAULT_ARRANGEMENT', 'PREFIXES', 'OPTIMISERS', 'PAPER_RECIPE', 'FAST_RECIPE',
            'RECIPES', 'RESULTS_VERSION', 'PHASES', 'Arrangement', 'get_arrangement', 'token_embeddings',
            'embedding_std', 'prefix_embedding', 'text_prefix', 'context_length', 'check_length', 'take_tokens',
-           'Recipe', 'named_recipe', 'Solution', 'init_vector', 'fit', 'token_accuracy', 'c_tokens', 'start_token',
-           'h_lm', 'nats_to_bits', 'kv_cache', 'decode', 'reconstruct', 'compress', 'decode_text']
+           'Recipe', 'named_recipe', 'save_vectors', 'load_vectors', 'Solution', 'init_vector', 'fit', 'token_accuracy',
+           'c_tokens', 'start_token', 'h_lm', 'nats_to_bits', 'kv_cache', 'decode', 'reconstruct', 'compress',
+           'decode_text']
 
 # %% ../nbs/00_core.ipynb #ce51aa51
 @dataclass(frozen=True)
@@ -229,6 +230,23 @@ def named_recipe(name: str, **overrides) -> Recipe:
 RESULTS_VERSION = 3  # 2: per-problem init, [mem] baseline as the prior work, embeddings through the model's module; 3: evaluations counted
 
 # %% ../nbs/00_core.ipynb #05880f36
+def save_vectors(path, tensors: dict, key: str, info: dict) -> Path:
+    "Write tensors (None ones left out, stored fp32) and JSON metadata under `key` to one safetensors file, atomically."
+    from safetensors.torch import save_file
+    import os
+    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+    t = {k: v.detach().float().cpu().contiguous() for k, v in tensors.items() if v is not None}
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    save_file(t, str(tmp), metadata={key: json.dumps(info)})
+    os.replace(tmp, path)
+    return path
+
+def load_vectors(path, key: str) -> tuple[dict, dict]:
+    "(tensors, metadata) of a file written by `save_vectors` with this `key`."
+    from safetensors import safe_open
+    with safe_open(str(path), framework="pt") as f:
+        return {k: f.get_tensor(k) for k in f.keys()}, json.loads(f.metadata()[key])
+
 @dataclass
 class Solution:
     "Trained proto-tokens for one text, with what the optimiser saw."
@@ -261,25 +279,15 @@ class Solution:
 
     def save(self, path) -> Path:
         "Write vectors and metadata to one safetensors file (written to a temp file, then renamed)."
-        from safetensors.torch import save_file
-        import os
-        path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-        t = {"e": self.e.detach().float().cpu().contiguous()}
-        if self.m is not None: t["m"] = self.m.detach().float().cpu().contiguous()
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        save_file(t, str(tmp), metadata={"onestep": json.dumps(self.info())})
-        os.replace(tmp, path)
-        return path
+        return save_vectors(path, {"e": self.e, "m": self.m}, "onestep", self.info())
 
     @classmethod
     def load(cls, path) -> "Solution":
         "Read a solution written by `save`."
-        from safetensors import safe_open
-        with safe_open(str(path), framework="pt") as f:
-            info = json.loads(f.metadata()["onestep"])
-            e = f.get_tensor("e"); m = f.get_tensor("m") if "m" in f.keys() else None
+        t, info = load_vectors(path, "onestep")
         info.pop("hidden"); info.pop("n")
-        return cls(e=e, m=m, **info)
+        return cls(e=t["e"], m=t.get("m"), **info)
+
 
 # %% ../nbs/00_core.ipynb #91fe5dd7
 def _group_index(groups, b: int) -> tuple[list, Tensor]:
