@@ -6,5 +6,4 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 OMP_NUM_THREADS=1 .venv/bin/nbdev_test --n-workers 2  # two notebooks at a time, one thread each (nbdev_test: nbdev 3's nbdev-test)
 # the notebooks passed just above: pytest's one-test-per-notebook (for runs of pytest alone) need not run them again
-# two pytest workers, one thread each (-rsP: why a test skipped; what the tests that print checked)
-OMP_NUM_THREADS=1 ONESTEP_NBDEV_TESTED=1 .venv/bin/python -m pytest -q -n 2 -rsP -p no:cacheprovider tests "$@"
+ONESTEP_NBDEV_TESTED=1 .venv/bin/python -m pytest -q -rsP -p no:cacheprovider tests "$@"  # -rsP: why a test skipped; what tests that print checked
