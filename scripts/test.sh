@@ -4,6 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-OMP_NUM_THREADS=1 .venv/bin/nbdev_test --n-workers 2  # two notebooks at a time, one thread each (nbdev_test: nbdev 3's nbdev-test)
+OMP_NUM_THREADS=1 .venv/bin/nbdev_test --n-workers 2 --timing  # two notebooks at a time, one thread each (nbdev_test: nbdev 3's nbdev-test)
 # the notebooks passed just above: pytest's one-test-per-notebook (for runs of pytest alone) need not run them again
-ONESTEP_NBDEV_TESTED=1 .venv/bin/python -m pytest -q -rsP -p no:cacheprovider tests "$@"  # -rsP: why a test skipped; what tests that print checked
+ONESTEP_NBDEV_TESTED=1 .venv/bin/python -m pytest -q -rsP --durations=12 -p no:cacheprovider tests "$@"  # -rsP: why a test skipped; what tests that print checked
