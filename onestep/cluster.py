@@ -27,7 +27,7 @@ class Shard:
     batches: list              # lists of compatible `Job`s (see `plan_batches`)
 
     @property
-    def tag(self) -> str: return self.dtype + ("" if self.autocast is None else f"+autocast:{self.autocast}")  # as `compute_tag`
+    def tag(self) -> str: return compute_tag(dtype=self.dtype, autocast=self.autocast)
     def keys(self) -> list: return [j.key(self.tag) for b in self.batches for j in b]
 
 def solve_shard(shard: Shard) -> int:

@@ -35,9 +35,9 @@ def resolve(path) -> Path:
     return p if p.is_absolute() else project_root() / p
 
 # %% ../nbs/00c_store.ipynb #0d90fb6a
-def compute_tag(model=None, autocast=None) -> str:
-    "The compute settings that change a result's numbers: the model's dtype and the autocast dtype, e.g. 'float32'."
-    dt = str(model.get_input_embeddings().weight.dtype) if model is not None else "torch.float32"
+def compute_tag(model=None, autocast=None, dtype=None) -> str:
+    "The compute settings that change a result's numbers: the model's dtype (or `dtype`, a name) and the autocast dtype, e.g. 'float32'."
+    dt = str(dtype if dtype is not None else model.get_input_embeddings().weight.dtype if model is not None else "float32")
     return dt.removeprefix("torch.") + ("" if autocast is None else f"+autocast:{str(autocast).removeprefix('torch.')}")
 
 @dataclass(frozen=True)

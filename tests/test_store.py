@@ -130,6 +130,8 @@ def test_keys_change_with_the_compute_settings_and_the_results_version(monkeypat
     assert len({j.key(), j.key("bfloat16"), j.key("float32+autocast:bfloat16")}) == 3
     model, _ = load_model("tiny-llama")
     assert st.compute_tag(model) == "float32" and st.compute_tag(model, torch.bfloat16) == "float32+autocast:bfloat16"
+    assert st.compute_tag(dtype="float32", autocast="bfloat16") == st.compute_tag(model, torch.bfloat16)  # by names (cluster shards)
+    assert st.compute_tag(dtype=torch.bfloat16) == "bfloat16"
     before = j.key()
     monkeypatch.setattr(st, "RESULTS_VERSION", st.RESULTS_VERSION + 1)
     assert j.key() != before
