@@ -6,8 +6,8 @@ Docs: https://onestep-project.github.io/onestep/long.html.md"""
 
 # %% ../nbs/08_long.ipynb #9517b1dc
 from __future__ import annotations
-import json, math, os, time
-from dataclasses import dataclass, field, asdict, replace
+import json, math, time
+from dataclasses import dataclass, field, asdict
 from pathlib import Path
 from types import SimpleNamespace
 import torch
