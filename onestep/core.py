@@ -19,9 +19,9 @@ from tqdm.auto import tqdm
 __all__ = ['ARRANGEMENTS', 'TABLE1_ARRANGEMENTS', 'DEFAULT_ARRANGEMENT', 'PREFIXES', 'OPTIMISERS', 'PAPER_RECIPE', 'FAST_RECIPE',
            'RECIPES', 'RESULTS_VERSION', 'PHASES', 'Arrangement', 'get_arrangement', 'token_embeddings',
            'embedding_std', 'prefix_embedding', 'text_prefix', 'context_length', 'check_length', 'take_tokens',
-           'Recipe', 'named_recipe', 'save_vectors', 'load_vectors', 'Solution', 'init_vector', 'fit', 'token_accuracy',
-           'c_tokens', 'start_token', 'h_lm', 'nats_to_bits', 'kv_cache', 'decode', 'reconstruct', 'compress',
-           'decode_text']
+           'Recipe', 'named_recipe', 'save_vectors', 'load_vectors', 'Solution', 'init_vector', 'training_loss', 'fit',
+           'token_accuracy', 'c_tokens', 'start_token', 'h_lm', 'nats_to_bits', 'kv_cache', 'decode', 'reconstruct',
+           'compress', 'decode_text']
 
 # %% ../nbs/00_core.ipynb #ce51aa51
 @dataclass(frozen=True)
@@ -175,7 +175,7 @@ class Recipe:
     eps: float = 1e-8                 # AdamW epsilon
     init: str = "normal"              # 'normal': N(0, init_std^2); 'embedding': scaled by `embedding_std` (the prior work's)
     init_std: float = 1.0             # standard deviation (or multiple of the embedding std) of the initial vectors
-    schedule: str = "constant"        # AdamW lr after warm-up: 'constant', or 'cosine' (to lr x `lr_floor` at `steps`)
+    schedule: str = "constant"        # AdamW lr after warm-up: 'constant', or 'cosine' (to lr x `lr_floor` at `decay`)
     stop_accuracy: float = 1.0        # a problem stops once its token accuracy reaches this
     prefix: str = "bos"               # 'bos': the model's fixed start token precedes the proto-tokens; 'none': they start at position 0
     optimizer: str = "adamw"          # 'adamw', 'lbfgs' (strong-Wolfe line search), or 'adamw+lbfgs' (AdamW, then L-BFGS)
@@ -185,9 +185,10 @@ class Recipe:
     switch: int = 0                   # 'adamw+lbfgs': AdamW evaluations before L-BFGS takes over
     history: int = 10                 # L-BFGS history size
     warm_start: bool = False          # a length search starts each length from the vectors of the previous one
+    decay: int = 0                    # evaluations over which the cosine schedule falls (0: the budget, `steps`); then it stays at the floor
 
     def __post_init__(self):
-        for k in ("steps", "warmup", "switch", "history"):
+        for k in ("steps", "warmup", "switch", "history", "decay"):
             v = getattr(self, k)
             if isinstance(v, bool) or not isinstance(v, int) or v < 0: raise TypeError(f"Recipe.{k} must be an int >= 0, got {v!r}")
         for k in ("lr", "weight_decay", "eps", "init_std", "stop_accuracy", "lr_floor", "temperature"):
@@ -207,7 +208,7 @@ class Recipe:
         "AdamW's learning rate at `step`, as a multiple of `lr`: linear warm-up, then constant or cosine to `lr_floor`."
         if step < self.warmup: return (step + 1) / self.warmup
         if self.schedule == "constant": return 1.0
-        span = max(self.steps - self.warmup, 1)
+        span = max((self.decay or self.steps) - self.warmup, 1)
         return self.lr_floor + (1 - self.lr_floor) * 0.5 * (1 + math.cos(math.pi * min(step - self.warmup, span) / span))
 
     def phases(self) -> list[tuple[str, int]]:
@@ -467,6 +468,16 @@ def _lbfgs_phase(recipe: Recipe, vectors: Callable, evaluate: Callable, ledger: 
 
 PHASES = {"adamw": _adamw_phase, "lbfgs": _lbfgs_phase}  # `Recipe.optimizer` names a sequence of these
 
+# %% ../nbs/00_core.ipynb #ac5d60d7
+def training_loss(
+    logits: Tensor,   # (B, K, V) logits at the scored positions
+    target: Tensor,   # (B, K) target ids
+    recipe: Recipe,   # its `temperature`
+) -> Tensor:          # (B,) the loss the optimiser minimises
+    "Per-problem mean cross-entropy of `logits / temperature` over the scored tokens."
+    z = logits if recipe.temperature == 1 else logits / recipe.temperature
+    return F.cross_entropy(z.transpose(1, 2), target, reduction="none").mean(1)
+
 # %% ../nbs/00_core.ipynb #89bf9275
 def fit(
     model,                                   # frozen causal LM (see `onestep.models.load_model`)
@@ -523,12 +534,11 @@ def fit(
         M = torch.stack([m_vecs[i] for i in m_idx[act].tolist()]) if arr.uses_m else None
         logits = _scored_logits(model, _build_inputs(arr, n, E, M, tok_emb[act] if tok_emb is not None else None, pre), k, autocast)
         ce = F.cross_entropy(logits.transpose(1, 2), scored[act], reduction="none").mean(1)
-        acc = (logits.argmax(-1) == scored[act]).float().mean(1)
+        hit = logits.argmax(-1) == scored[act]
         live = ledger.active[act]  # an L-BFGS step keeps stopped problems in its objective until it ends
-        ledger.record(act[live], E[live], M[live] if M is not None else None, ce[live], acc[live])
+        ledger.record(act[live], E[live], M[live] if M is not None else None, ce[live], hit.float().mean(1)[live])
         bar.update(1); bar.set_postfix(loss=f"{float(ce.detach().sum()):.3f}", solved=f"{sum(s is not None and s.solved for s in ledger.solutions)}/{B}")
-        if recipe.temperature == 1: return ce
-        return F.cross_entropy((logits / recipe.temperature).transpose(1, 2), scored[act], reduction="none").mean(1)
+        return training_loss(logits, scored[act], recipe)
 
     # optimise: the recipe's phases in turn, until every problem is solved or out of budget
     for name, until in recipe.phases(): PHASES[name](recipe, vectors, evaluate, ledger, until)

@@ -69,6 +69,7 @@ class Job:
         d = asdict(self); d["target"] = list(self.target)
         d["recipe"].pop("warm_start")  # read by length searches, not by `fit`: where a job starts is `init_from`
         if d["frozen"] is None: d.pop("frozen")  # keys of jobs that freeze nothing are those of before the option
+        if not d["recipe"]["decay"]: d["recipe"].pop("decay")  # likewise for a schedule that falls over the whole budget
         d["results_version"] = RESULTS_VERSION; d["compute"] = compute
         return hashlib.sha256(json.dumps(d, sort_keys=True, default=str).encode()).hexdigest()[:32]
 
