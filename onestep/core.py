@@ -470,12 +470,12 @@ PHASES = {"adamw": _adamw_phase, "lbfgs": _lbfgs_phase}  # `Recipe.optimizer` na
 
 # %% ../nbs/00_core.ipynb #ac5d60d7
 def training_loss(
-    logits: Tensor,   # (B, K, V) logits at the scored positions
-    target: Tensor,   # (B, K) target ids
-    recipe: Recipe,   # its `temperature`
-) -> Tensor:          # (B,) the loss the optimiser minimises
-    "Per-problem mean cross-entropy of `logits / temperature` over the scored tokens."
-    z = logits if recipe.temperature == 1 else logits / recipe.temperature
+    logits: Tensor,             # (B, K, V) logits at the scored positions
+    target: Tensor,             # (B, K) target ids
+    temperature: float = 1.0,   # `Recipe.temperature`: below 1, a sharper loss
+) -> Tensor:                    # (B,) per-problem mean cross-entropy of `logits / temperature`
+    "The loss `fit` records (temperature 1) and, at the recipe's temperature, the one it minimises."
+    z = logits if temperature == 1 else logits / temperature
     return F.cross_entropy(z.transpose(1, 2), target, reduction="none").mean(1)
 
 # %% ../nbs/00_core.ipynb #89bf9275
@@ -533,12 +533,12 @@ def fit(
         E = torch.stack([e_vecs[i] for i in e_idx[act].tolist()])
         M = torch.stack([m_vecs[i] for i in m_idx[act].tolist()]) if arr.uses_m else None
         logits = _scored_logits(model, _build_inputs(arr, n, E, M, tok_emb[act] if tok_emb is not None else None, pre), k, autocast)
-        ce = F.cross_entropy(logits.transpose(1, 2), scored[act], reduction="none").mean(1)
+        ce = training_loss(logits, scored[act])
         hit = logits.argmax(-1) == scored[act]
         live = ledger.active[act]  # an L-BFGS step keeps stopped problems in its objective until it ends
         ledger.record(act[live], E[live], M[live] if M is not None else None, ce[live], hit.float().mean(1)[live])
         bar.update(1); bar.set_postfix(loss=f"{float(ce.detach().sum()):.3f}", solved=f"{sum(s is not None and s.solved for s in ledger.solutions)}/{B}")
-        return training_loss(logits, scored[act], recipe)
+        return ce if recipe.temperature == 1 else training_loss(logits, scored[act], recipe.temperature)
 
     # optimise: the recipe's phases in turn, until every problem is solved or out of budget
     for name, until in recipe.phases(): PHASES[name](recipe, vectors, evaluate, ledger, until)

@@ -27,7 +27,6 @@ CANDIDATES = {
     "L-BFGS": Recipe(init="embedding", optimizer="lbfgs"),
     "AdamW, then L-BFGS": Recipe(init="embedding", lr=0.1, optimizer="adamw+lbfgs", switch=50),
     "lr 0.1, warm start": Recipe(init="embedding", lr=0.1, warm_start=True),
-    "N(0, 1) init, lr 0.1": Recipe(lr=0.1),                                    # the paper's init, 10x its lr
     "lr 0.3, cosine over 300": Recipe(init="embedding", lr=0.3, warmup=10, schedule="cosine", lr_floor=0.1, decay=300),
     "lr 0.3, cosine to 0.1 over 300": Recipe(init="embedding", lr=0.3, warmup=10, schedule="cosine", lr_floor=1/3, decay=300),
     "fast": FAST_RECIPE,  # one of the above (the best measured): its jobs are the same, so it costs nothing more
