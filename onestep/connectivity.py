@@ -19,7 +19,8 @@ from .core import (Recipe, Solution, RESULTS_VERSION, PHASES, _Ledger, _build_in
 from .store import Store, compute_tag, resolve
 
 # %% auto #0
-__all__ = ['bezier', 'arc_length', 'fit_curves', 'path_accuracy', 'CurveJob', 'run_curves', 'connectivity_table', 'plot_fig6']
+__all__ = ['PATH_COLUMNS', 'bezier', 'arc_length', 'fit_curves', 'path_accuracy', 'CurveJob', 'run_curves', 'connectivity_table',
+           'plot_fig6']
 
 # %% ../nbs/05_connectivity.ipynb #9bdb40f7
 def bezier(t: torch.Tensor, ends: torch.Tensor, controls: torch.Tensor) -> torch.Tensor:
@@ -94,6 +95,8 @@ def fit_curves(
     return ledger.solutions
 
 # %% ../nbs/05_connectivity.ipynb #03712b40
+PATH_COLUMNS = ["model", "text_id", "pair", "path", "t", "accuracy"]  # a table of paths: one row per pair, path and point t
+
 @torch.no_grad()
 def path_accuracy(model, start: Solution, end: Solution, curve: Solution | None = None, grid: int = 21,
                   target: list | None = None, autocast=None) -> tuple[np.ndarray, torch.Tensor]:
@@ -145,6 +148,9 @@ def run_curves(jobs: list, model, store: Store, batch_size: int = 16, autocast=N
 # %% ../nbs/05_connectivity.ipynb #5305d915
 def connectivity_table(paths: pd.DataFrame, lengths: pd.DataFrame) -> pd.DataFrame:
     "Per (model, text, path): pairs, min accuracy along the path (mean over pairs, worst), length ratio (mean, max)."
+    if not len(paths):  # nothing to join: the table has its columns and no rows
+        return pd.DataFrame(columns=["pairs", "min accuracy (mean)", "min accuracy (worst)"],
+                            index=pd.MultiIndex.from_tuples([], names=["model", "text_id", "path"]))
     lo = paths.groupby(["model", "text_id", "path", "pair"], sort=False).accuracy.min().groupby(["model", "text_id", "path"], sort=False)
     t = pd.DataFrame({"pairs": lo.size(), "min accuracy (mean)": lo.mean(), "min accuracy (worst)": lo.min()})
     if len(lengths):
@@ -152,17 +158,19 @@ def connectivity_table(paths: pd.DataFrame, lengths: pd.DataFrame) -> pd.DataFra
         t["length ratio (mean)"], t["length ratio (max)"] = lr.mean(), lr.max()
     return t
 
-def plot_fig6(paths: pd.DataFrame, lengths: pd.DataFrame):
-    "Left: decoded accuracy against t, a thin line per pair and the mean per path; right: curve length / segment length."
+def plot_fig6(paths: pd.DataFrame, lengths: pd.DataFrame, reason: str | None = None):
+    "Left: decoded accuracy against t, a thin line per pair and the mean per path; right: curve length / segment length (`reason`: why there is nothing)."
     import matplotlib.pyplot as plt, seaborn as sns
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(12, 4), gridspec_kw={"width_ratios": [2, 1]})
+    if not len(paths):
+        a1.text(0.5, 0.5, reason or "no paths", ha="center", va="center", wrap=True, fontsize=9, transform=a1.transAxes)
     colors = dict(zip(["linear", "quadratic Bezier", "cubic Bezier"], sns.color_palette("colorblind")))
     for path, d in paths.groupby("path", sort=False):
         for _, g in d.groupby(["model", "text_id", "pair"]): a1.plot(g.t, g.accuracy, color=colors[path], alpha=0.15, lw=0.8)
         m = d.groupby("t").accuracy.mean()
         a1.plot(m.index, m.values, color=colors[path], lw=2.5, label=f"{path} (mean of {d.groupby(['model', 'text_id', 'pair']).ngroups})")
     a1.set(xlabel="t", ylabel="decoded token accuracy", ylim=(-0.02, 1.02), title="Between two solutions of one text")
-    a1.legend(fontsize=8)
+    if len(paths): a1.legend(fontsize=8)
     if len(lengths):
         sns.histplot(data=lengths, x="length_ratio", hue="path", palette=colors, element="step", ax=a2)
         a2.axvline(1.2, color="grey", ls=":", lw=1); a2.text(1.2, a2.get_ylim()[1] * 0.95, " paper's max 1.2", fontsize=7, color="grey")

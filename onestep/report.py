@@ -38,11 +38,11 @@ def mean_std(x, fmt: str = "{:.2f}") -> str:
     if not len(x): return "-"
     return f"{fmt.format(x.mean())} ± {fmt.format(x.std(ddof=0))}"
 
-def save_table(df: pd.DataFrame, out_dir, name: str) -> Path:
-    "Write `df` as CSV and Markdown into `out_dir`; returns the Markdown path."
+def save_table(df: pd.DataFrame, out_dir, name: str, note: str | None = None) -> Path:
+    "Write `df` as CSV and Markdown into `out_dir` (`note`, e.g. why a table is empty, ends the Markdown); returns the Markdown path."
     out = resolve(out_dir); out.mkdir(parents=True, exist_ok=True)
     df.to_csv(out / f"{name}.csv", float_format="%.4f")
-    (out / f"{name}.md").write_text(df.to_markdown(floatfmt=".2f") + "\n")
+    (out / f"{name}.md").write_text(df.to_markdown(floatfmt=".2f") + "\n" + (f"\n{note}\n" if note else ""))
     return out / f"{name}.md"
 
 def save_figure(fig, out_dir, name: str) -> Path:

@@ -1,0 +1,26 @@
+"Every section's parameters cell parses with papermill's own inspection: `--help-notebook` and papermill's checks see every parameter."
+import ast, json, logging
+from pathlib import Path
+import pytest
+import papermill as pm
+
+NBS = Path(__file__).resolve().parents[1] / "nbs"
+SECTIONS = sorted(p for p in NBS.glob("[0-9][0-9]_*.ipynb")
+                  if any("parameters" in c.get("metadata", {}).get("tags", []) for c in json.loads(p.read_text())["cells"]))
+
+
+def _assigned(path) -> list:
+    cell = next(c for c in json.loads(path.read_text())["cells"] if "parameters" in c.get("metadata", {}).get("tags", []))
+    tree = ast.parse("".join(cell["source"]))
+    return [n.target.id if isinstance(n, ast.AnnAssign) else n.targets[0].id for n in tree.body if isinstance(n, (ast.Assign, ast.AnnAssign))]
+
+
+def test_there_are_sections(): assert len(SECTIONS) >= 8, SECTIONS
+
+
+@pytest.mark.parametrize("path", SECTIONS, ids=lambda p: p.stem)
+def test_papermill_parses_every_parameter(path, caplog):
+    with caplog.at_level(logging.WARNING, logger="papermill"):
+        found = pm.inspect_notebook(str(path))
+    assert not [r.getMessage() for r in caplog.records if "Unable to parse" in r.getMessage()]
+    assert list(found) == _assigned(path)
