@@ -10,7 +10,7 @@ import pandas as pd
 import torch
 from .core import Recipe, take_tokens, get_arrangement, TABLE1_ARRANGEMENTS
 from .store import Job, Store, run_jobs
-from .report import mean_std, save_table, save_figure
+from .report import mean_std, save_table, save_figure, budget_cell
 
 # %% auto #0
 __all__ = ['PAPER_TABLE1', 'arrangement_jobs', 'table1', 'budget_table', 'compare_table1', 'plot_accuracy_vs_length']
@@ -36,10 +36,7 @@ def table1(runs: pd.DataFrame) -> pd.DataFrame:
 
 def budget_table(runs: pd.DataFrame) -> pd.DataFrame:
     "Per (model, arrangement) and N: runs that spent the budget unsolved / runs, and the median fall of their loss over its last half."
-    def cell(g):
-        hit = g.solved_step.isna()
-        return f"{int(hit.sum())}/{len(g)}" + (f" ({g.late_loss_drop[hit].median():.2f})" if hit.any() else "")
-    t = runs.groupby(["model", "arrangement", "n"], sort=False).apply(cell, include_groups=False).unstack("n")
+    t = runs.groupby(["model", "arrangement", "n"], sort=False).apply(budget_cell, include_groups=False).unstack("n")
     t.columns = [f"N={c}" for c in t.columns]
     return t
 

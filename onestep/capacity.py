@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import replace
 import pandas as pd
 import torch
-from .core import Recipe, take_tokens, h_lm, get_arrangement
+from .core import Recipe, take_tokens, h_lm, get_arrangement, decoded_c_tokens
 from .store import Job, Store, run_jobs, share_groups, compute_tag
-from .report import mean_std, save_table, save_figure
+from .report import mean_std, save_table, save_figure, check_values
 
 # %% auto #0
 __all__ = ['PAPER_TABLE3_PG19', 'FIG2_PAIRS', 'mem_recipe', 'capacity_search', 'text_capacity', 'table3', 'tried_per_length',
@@ -39,6 +39,7 @@ def capacity_search(
 ) -> pd.DataFrame:                  # one row per problem run: text_id, seed, n, decoded_accuracy, ...
     "Train every text at each length of the grid (that it is long enough for) and record which lengths it reconstructs."
     # with `recipe.warm_start`, each length starts from the previous length's vectors of the same text and seed
+    check_values(lengths=lengths, seeds=seeds)  # repeated seeds would be one run counted twice
     name, tag = model.onestep_name, compute_tag(model, autocast)
     alive, frames, prev = {(t.id, s) for t in texts for s in seeds}, [], {}
     toks = {t.id: take_tokens(t, tokenizer) for t in texts}
@@ -50,7 +51,8 @@ def capacity_search(
         if share_m and get_arrangement(arrangement).uses_m and len(jobs) > 1: jobs = share_groups(jobs, len(jobs), "m")
         df = run_jobs(jobs, model, store, batch_size=batch_size, progress=progress, autocast=autocast, executor=executor)
         df["reconstructed"] = df.decoded_accuracy >= threshold
-        prev = {(j.text_id, j.seed): k for j, k, ok in zip(jobs, df.key, df.reconstructed) if ok}  # warm starts: solutions only
+        solved = set(df.key[df.reconstructed])  # warm starts: solutions only, each paired with its own job by key
+        prev = {(j.text_id, j.seed): j.key(tag) for j in jobs if j.key(tag) in solved}
         frames.append(df)
         if stop_after_failure: alive = {(r.text_id, r.seed) for r in df.itertuples() if r.reconstructed}
     return pd.concat(frames, ignore_index=True)
@@ -62,11 +64,11 @@ def text_capacity(runs: pd.DataFrame, model, tokenizer, texts, lengths: list[int
     rows = []
     for tid, g in runs.groupby("text_id", sort=False):
         ok = g[g.reconstructed]
-        best = ok.loc[ok.n.idxmax()] if len(ok) else None
+        best = ok.sort_values(["n", "decoded_accuracy"], kind="stable").iloc[-1] if len(ok) else None  # the longest length, its best seed
         n = int(best.n) if best is not None else 0
         longer = [l for l in sorted(lengths) if l > n]
         rows.append({"text_id": tid, "capacity": n,
-                     "c_tokens": int(round(best.decoded_accuracy * n)) if best is not None else 0,
+                     "c_tokens": decoded_c_tokens(best.decoded_accuracy, model, best.arrangement, n) if best is not None else 0,
                      "h_lm": float(h_lm(model, tokenizer, [toks[tid][:n]])[0]) if n else 0.0,
                      "text_tokens": len(toks[tid]),
                      "capped_by_text": bool(longer) and len(toks[tid]) < longer[0],

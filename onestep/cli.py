@@ -32,6 +32,25 @@ def _load(path: str):
     try: return load_solution(path)
     except (FileNotFoundError, ValueError) as err: raise CliError(str(err)) from None
 
+def _check_writable(path: str) -> None:
+    "Fail before any fitting when `path` cannot be written (no such folder, no permission, a file system that refuses files)."
+    import tempfile
+    d = Path(path).expanduser().resolve().parent
+    if not d.is_dir(): raise CliError(f"cannot write {path}: the folder {d} does not exist")
+    try: tempfile.NamedTemporaryFile(dir=d, prefix=".onestep-", suffix=".tmp").close()
+    except OSError as err: raise CliError(f"cannot write {path}: {err.strerror or err}") from None
+
+def _save(sol, path: str) -> None:
+    "Write `sol` to `path`; if that fails after all, keep the vectors in the cache and say where (never lose a fit)."
+    from safetensors import SafetensorError
+    from onestep.models import cache_dir
+    try: sol.save(path)
+    except (OSError, SafetensorError) as err:
+        keep = cache_dir() / "unsaved" / Path(path).name
+        sol.save(keep)
+        raise CliError(f"could not write {path} ({str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__}); "
+                       f"the fitted vectors are kept in {keep}") from None
+
 def _model(name: str, sol=None):
     "Load a model by name; with a solution, refuse a model other than the one its vectors were trained on."
     from onestep.models import load_model
@@ -46,6 +65,7 @@ def cmd_compress(a) -> int:
     from onestep.long import compress_long
     from onestep.models import DEFAULT_MODEL
     if not a.output.endswith(".safetensors"): raise CliError(f"the output file must end in .safetensors, got {a.output}")
+    _check_writable(a.output)  # before the fit, not after it
     text = _read_text(a.file)
     model, tok = _model(a.model or DEFAULT_MODEL)
     recipe = named_recipe(a.recipe, steps=a.steps)
@@ -56,7 +76,7 @@ def cmd_compress(a) -> int:
     else:
         sol = compress(text, model, tok, n=a.n, recipe=recipe, seed=a.seed, progress=not a.quiet)
         done = f"accuracy {sol.accuracy:.3f} on {sol.n} tokens" + ("" if sol.solved else " (not exact: try a smaller -n, more --steps, or --chunk)")
-    sol.save(a.output)
+    _save(sol, a.output)
     print(f"wrote {a.output}: {done}", file=sys.stderr)
     return 0
 

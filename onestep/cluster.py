@@ -39,7 +39,7 @@ def solve_shard(shard: Shard) -> int:
     if tag != shard.tag: raise RuntimeError(f"the task's model computes in {tag}, the sweep's keys say {shard.tag}")
     store, done = Store(shard.store_root), 0
     for b in shard.batches:
-        if all(store.path(j.key(tag)).exists() for j in b): continue  # stored before a requeue: not redone
+        if all(store.done(j, tag) for j in b): continue  # stored before a requeue (the rule `run_jobs` uses): not redone
         solve_batch(model, store, b, tag, ac, progress=False); done += len(b)
     return done
 

@@ -125,6 +125,9 @@ class CurveJob:
     vectors: str = "e"         # 'e' or 'em'
     seed: int = 0              # seed of the sampled t
 
+    @property
+    def sources(self) -> tuple: return (self.start, self.end)  # the curve is fitted between these stored solutions
+
     def key(self, compute: str = "float32") -> str:
         d = asdict(self); d.update(kind="bezier", results_version=RESULTS_VERSION, compute=compute)
         return hashlib.sha256(json.dumps(d, sort_keys=True, default=str).encode()).hexdigest()[:32]
@@ -132,14 +135,15 @@ class CurveJob:
 def run_curves(jobs: list, model, store: Store, batch_size: int = 16, autocast=None, progress: bool = True) -> pd.DataFrame:
     "Fit every curve not yet in `store` (batched by recipe, controls and vectors), storing each; the curves' rows from the store."
     tag = compute_tag(model, autocast)
-    missing = [j for j in dict.fromkeys(jobs) if not store.has(j.key(tag))]
+    missing = [j for j in dict.fromkeys(jobs) if not store.done(j, tag)]  # absent, or its ends were refitted since
     groups: dict = {}
     for j in missing: groups.setdefault((j.recipe, j.controls, j.vectors, j.seed), []).append(j)
     bar = tqdm(total=len(jobs), initial=len(jobs) - len(missing), desc="curves", disable=not progress)
     for (rcp, c, v, seed), js in groups.items():
         for k in range(0, len(js), batch_size):
             batch = js[k:k + batch_size]
-            def keep(i, sol, batch=batch): store.put(batch[i].key(tag), sol); bar.update(1)
+            sources = [{k: store.digest(k) for k in j.sources} for j in batch]
+            def keep(i, sol, batch=batch, sources=sources): sol.meta["sources"] = sources[i]; store.put(batch[i].key(tag), sol); bar.update(1)
             fit_curves(model, [store.get(j.start) for j in batch], [store.get(j.end) for j in batch], rcp, c, v, seed,
                        autocast, progress, keep, meta=[{"start": j.start, "end": j.end} for j in batch])
     bar.close()

@@ -14,14 +14,16 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 from tqdm.auto import tqdm
+from . import __version__
 
 # %% auto #0
 __all__ = ['ARRANGEMENTS', 'TABLE1_ARRANGEMENTS', 'DEFAULT_ARRANGEMENT', 'PREFIXES', 'OPTIMISERS', 'PAPER_RECIPE', 'FAST_RECIPE',
            'RECIPES', 'RESULTS_VERSION', 'PHASES', 'Arrangement', 'get_arrangement', 'token_embeddings',
            'embedding_std', 'prefix_embedding', 'text_prefix', 'context_length', 'check_length', 'take_tokens',
-           'Recipe', 'named_recipe', 'save_vectors', 'load_vectors', 'Solution', 'init_vector', 'training_loss', 'fit',
-           'token_accuracy', 'c_tokens', 'start_token', 'h_lm', 'nats_to_bits', 'kv_cache', 'decode', 'reconstruct',
-           'compress', 'decode_text']
+           'Recipe', 'named_recipe', 'save_vectors', 'ResultVersionError', 'known_fields', 'load_vectors', 'Solution',
+           'init_vector', 'training_loss', 'fit', 'token_accuracy', 'c_tokens', 'given_tokens', 'decoded_c_tokens',
+           'start_token', 'h_lm', 'nats_to_bits', 'kv_cache', 'mem_inputs', 'decode', 'reconstruct', 'compress',
+           'decode_text']
 
 # %% ../nbs/00_core.ipynb #ce51aa51
 @dataclass(frozen=True)
@@ -98,7 +100,7 @@ def embedding_std(model, chunk: int = 32768) -> float:
     V = model.get_input_embeddings().num_embeddings
     s = s2 = 0.0; count = 0
     for i in range(0, V, chunk):
-        x = token_embeddings(model, torch.arange(i, min(i + chunk, V))).double()
+        x = token_embeddings(model, torch.arange(i, min(i + chunk, V))).cpu().double()  # float64 on the CPU: MPS has none
         s += x.sum().item(); s2 += (x * x).sum().item(); count += x.numel()
     model._onestep_embedding_std = math.sqrt(max(s2 / count - (s / count) ** 2, 0.0) * count / (count - 1))
     return model._onestep_embedding_std
@@ -238,9 +240,23 @@ def save_vectors(path, tensors: dict, key: str, info: dict) -> Path:
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
     t = {k: v.detach().float().cpu().contiguous() for k, v in tensors.items() if v is not None}
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    save_file(t, str(tmp), metadata={key: json.dumps(info)})
+    save_file(t, str(tmp), metadata={key: json.dumps({**info, "onestep_version": __version__})})
     os.replace(tmp, path)
     return path
+
+class ResultVersionError(ValueError):
+    "A stored file holds fields this onestep does not know: another version wrote it."
+
+def known_fields(cls, info: dict, path) -> dict:
+    "`info` read from `path`, checked against the fields of `cls`: an unknown field names the onestep version that wrote the file."
+    from dataclasses import fields
+    wrote = info.pop("onestep_version", None)
+    unknown = sorted(set(info) - {f.name for f in fields(cls)})
+    if unknown:
+        raise ResultVersionError(f"{Path(path).name} was written by onestep {wrote or '(a version that did not record itself)'}, and "
+                                 f"onestep {__version__} does not know its field(s) {unknown}: read it with the onestep version that "
+                                 f"wrote it (pip install onestep=={wrote}), or upgrade this one")
+    return info
 
 def load_vectors(path, key: str) -> tuple[dict, dict]:
     "(tensors, metadata) of a file written by `save_vectors` with this `key`."
@@ -287,7 +303,7 @@ class Solution:
         "Read a solution written by `save`."
         t, info = load_vectors(path, "onestep")
         info.pop("hidden"); info.pop("n")
-        return cls(e=t["e"], m=t.get("m"), **info)
+        return cls(e=t["e"], m=t.get("m"), **known_fields(cls, info, path))
 
 
 # %% ../nbs/00_core.ipynb #91fe5dd7
@@ -365,6 +381,16 @@ def _check_vectors(model, v: Tensor, what: str):
         raise ValueError(f"{what} has size {v.shape[-1]} but {getattr(model, 'onestep_name', type(model).__name__)} "
                          f"has hidden size {d}: these proto-tokens were trained for another model.")
 
+def _given_start(init, members: list, which: str) -> Tensor | None:
+    "The start that problems `members` (sharing one vector) bring for it: whichever member carries one; different ones are an error."
+    if init is None: return None
+    given = [(i, v) for i in members if init[i] is not None and (v := getattr(init[i], which, None)) is not None]
+    for i, v in given[1:]:
+        if not torch.equal(v.detach().float().cpu(), given[0][1].detach().float().cpu()):
+            raise ValueError(f"problems {given[0][0]} and {i} share one {which} but bring different initial values for it: "
+                             f"give one start per shared vector (or None to draw it from the seed)")
+    return given[0][1] if given else None
+
 def _init_params(model, tg: Tensor, arr: Arrangement, recipe: Recipe, seeds: list, e_groups, m_groups, init=None, frozen=()):
     "One parameter per distinct e (and m), seeded by its problems or taken from `init`; `frozen` ones are fixed tensors."
     B, dev = len(tg), tg.device
@@ -377,7 +403,7 @@ def _init_params(model, tg: Tensor, arr: Arrangement, recipe: Recipe, seeds: lis
         out = []
         for g in range(len(labels)):
             members = (idx == g).nonzero().squeeze(1).tolist()
-            given = getattr(init[members[0]], which, None) if init is not None and init[members[0]] is not None else None
+            given = _given_start(init, members, which)
             if given is not None: _check_vectors(model, given, f"initial {which}"); v = given.detach().float().cpu().clone()
             elif which in frozen: raise ValueError(f"a frozen {which} must be given: pass init= with `.{which}` for every problem")
             else: v = init_vector(seeds[members[0]], which, d, std, "+".join(sorted(pid[i] for i in members)))
@@ -557,6 +583,15 @@ def c_tokens(pred: Tensor, target: Tensor) -> Tensor:
     "C_tokens (Eq. 1): number of positions (B,) whose predicted token equals the target."
     return (torch.as_tensor(pred) == torch.as_tensor(target)).sum(-1)
 
+def given_tokens(model, arrangement: str | Arrangement) -> int:
+    "Target tokens given as input rather than predicted: t1 for `[mem]` on a tokenizer that adds no BOS (1), else 0."
+    arr = get_arrangement(arrangement)
+    return arr.given(len(text_prefix(model))) if arr.teacher_forced else 0
+
+def decoded_c_tokens(accuracy: float, model, arrangement: str | Arrangement, n: int) -> int:
+    "C_tokens of a decode from its stored accuracy, which is over the predicted positions (N less the given tokens)."
+    return int(round(accuracy * (n - given_tokens(model, arrangement))))
+
 def start_token(tokenizer) -> tuple[int, str]:
     "The token that starts a document for `tokenizer`, and why it was chosen (the H_LM convention)."
     ids, bos = tokenizer("a").input_ids, tokenizer.bos_token_id
@@ -595,6 +630,23 @@ def kv_cache(model, out=None) -> dict:
     kw = _cache_kw(type(model))
     return {kw: None if out is None else getattr(out, kw)}
 
+def mem_inputs(
+    model,
+    e: Tensor,                       # (B, d) [mem] vectors (the first)
+    m: Tensor | None,                # (B, d) the second [mem] vectors ('mem2'), or None
+    arrangement: str | Arrangement,  # 'mem1' or 'mem2'
+    given: Tensor | None = None,     # (B, 1) t1, needed when the tokenizer adds no BOS
+) -> tuple[Tensor, int, Tensor]:     # inputs (B, L, d) in the model's dtype; tokens given (0 or 1); the lead ids (B, 1 or 0)
+    "Inputs of autoregressive decoding from `[mem]` vectors: the vectors, then the tokenizer's start (or the given t1)."
+    arr, dev = get_arrangement(arrangement), model.get_input_embeddings().weight.device
+    lead = torch.tensor(text_prefix(model), dtype=torch.long, device=dev).expand(len(e), -1)
+    g = arr.given(lead.shape[1])
+    if g:
+        if given is None: raise ValueError(f"{arr.name}: this tokenizer adds no BOS, so decoding needs t1 (`given`)")
+        lead = torch.as_tensor(given, dtype=torch.long, device=dev).reshape(len(e), 1)
+    x = _build_inputs(arr, 1, e.to(dev), m.to(dev) if m is not None else None, token_embeddings(model, lead), None)
+    return x.to(model.get_input_embeddings().weight.dtype), g, lead
+
 @torch.no_grad()
 def decode(
     model,
@@ -614,15 +666,10 @@ def decode(
     if arr.uses_m and m is None: raise ValueError(f"arrangement {arr.name!r} needs the vector m")
     dt = model.get_input_embeddings().weight.dtype
     with torch.autocast(dev.type, dtype=autocast, enabled=autocast is not None):
-        if not arr.teacher_forced:
+        if not arr.teacher_forced:  # one pass, nothing follows it: no KV cache
             x = _build_inputs(arr, n, e, m, None, prefix_embedding(model, prefix)).to(dt)
-            return model(inputs_embeds=x).logits[:, -n:].argmax(-1).cpu()
-        lead = torch.tensor(text_prefix(model), dtype=torch.long, device=dev).expand(len(e), -1)
-        g = arr.given(lead.shape[1])
-        if g:
-            if given is None: raise ValueError(f"{arr.name}: this tokenizer adds no BOS, so decoding needs t1 (`given`)")
-            lead = torch.as_tensor(given, dtype=torch.long, device=dev).reshape(len(e), 1)
-        x = _build_inputs(arr, 1, e, m, token_embeddings(model, lead), None).to(dt)  # vectors, then BOS (or t1)
+            return model(inputs_embeds=x, use_cache=False).logits[:, -n:].argmax(-1).cpu()
+        x, g, lead = mem_inputs(model, e, m, arr, given)  # vectors, then BOS (or t1)
         out = model(inputs_embeds=x, use_cache=True)
         toks = [lead[:, 0]] if g else []
         toks.append(out.logits[:, -1].argmax(-1))
@@ -633,10 +680,9 @@ def decode(
 
 def reconstruct(model, sol: Solution, autocast: torch.dtype | None = None) -> tuple[list[int], float]:
     "Decode a solution: (emitted token ids, token accuracy against its target over the predicted positions)."
-    arr = get_arrangement(sol.arrangement)
-    g = arr.given(len(text_prefix(model))) if arr.teacher_forced else 0
+    g = given_tokens(model, sol.arrangement)
     given = torch.tensor([sol.target[:1]]) if g else None
-    ids = decode(model, sol.e, sol.m, arr, sol.n, sol.prefix, given, autocast)[0]
+    ids = decode(model, sol.e, sol.m, sol.arrangement, sol.n, sol.prefix, given, autocast)[0]
     return ids.tolist(), float(token_accuracy(ids[g:], torch.tensor(sol.target[g:])))
 
 # %% ../nbs/00_core.ipynb #9e763117

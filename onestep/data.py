@@ -129,11 +129,14 @@ def generated_texts(
     out, dev = [], model.get_input_embeddings().weight.device
     for c in contexts:
         tid = f"generated/{name}/{c.id}/n{n_tokens}/s{seed}"
-        f = cache_dir() / "generated" / (hashlib.sha256(tid.encode()).hexdigest()[:24] + ".json")
+        ctx_ids = take_tokens(c, tokenizer, n_tokens)
+        w = model.get_input_embeddings().weight  # the cache entry is of this context and these compute settings, not only the id
+        entry = json.dumps([tid, ctx_ids, str(w.dtype), w.device.type])
+        f = cache_dir() / "generated" / (hashlib.sha256(entry.encode()).hexdigest()[:24] + ".json")
         if f.exists():
             d = json.loads(f.read_text())
             out.append(TextItem(tid, d["text"], "generated", tuple(d["tokens"]))); continue
-        ctx = torch.tensor([take_tokens(c, tokenizer, n_tokens)], device=dev)
+        ctx = torch.tensor([ctx_ids], device=dev)
         g = torch.Generator(device=dev).manual_seed(int(hashlib.sha256(tid.encode()).hexdigest()[:8], 16))
         ids, o = [], None
         x = ctx

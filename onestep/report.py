@@ -11,7 +11,8 @@ import pandas as pd
 from .store import resolve
 
 # %% auto #0
-__all__ = ['check_params', 'as_list', 'mean_std', 'save_table', 'save_figure', 'committed_table']
+__all__ = ['AUTOCASTS', 'check_params', 'check_values', 'as_list', 'budget_cell', 'mean_std', 'save_table', 'save_figure',
+           'committed_table']
 
 # %% ../nbs/00d_report.ipynb #0f14befd
 def check_params(**params) -> None:
@@ -25,6 +26,35 @@ def check_params(**params) -> None:
             raise TypeError(f"parameter {name!r} must be {want}, got {value!r} ({type(value).__name__}); "
                             f"with papermill pass e.g. -p {name} <value> or a YAML parameter file (-f)")
 
+AUTOCASTS = ("none", "bfloat16", "float16")  # the `autocast` parameter's names
+
+def check_values(
+    lengths: list | None = None,   # a length grid: non-empty, ints >= 1, each once
+    seeds: list | None = None,     # seeds: non-empty ints, each once (a repeated seed is the same run twice)
+    autocast: str | None = None,   # one of AUTOCASTS
+    device: str | None = None,     # 'auto', 'cpu', 'cuda', 'cuda:N', 'mps': one this machine has
+    **ints,                        # name=value for other counts that must be ints >= 1 (e.g. n_texts)
+) -> None:
+    "Check the values (not only the types) of papermill parameters: one line each that says what to pass."
+    def ints_ok(name, xs, lo):
+        if not isinstance(xs, (list, tuple)) or not xs: raise ValueError(f"parameter {name!r} is empty: give at least one value, e.g. -y '{name}: [{lo}, {lo + 1}]'")
+        bad = [x for x in xs if isinstance(x, bool) or not isinstance(x, int) or x < lo]
+        if bad: raise ValueError(f"parameter {name!r} takes ints >= {lo}, got {bad}")
+        dup = sorted({x for x in xs if list(xs).count(x) > 1})
+        if dup: raise ValueError(f"parameter {name!r} repeats {dup}: give each value once (a repeated {name[:-1]} is one run counted twice)")
+    if lengths is not None: ints_ok("lengths", lengths, 1)
+    if seeds is not None: ints_ok("seeds", seeds, 0)
+    for name, v in ints.items():
+        if isinstance(v, bool) or not isinstance(v, int) or v < 1: raise ValueError(f"parameter {name!r} must be an int >= 1, got {v!r}")
+    if autocast is not None and autocast not in AUTOCASTS:
+        raise ValueError(f"parameter 'autocast' must be one of {list(AUTOCASTS)}, got {autocast!r}")
+    if device is not None and device != "auto":
+        import torch
+        try: dev = torch.device(device)
+        except (RuntimeError, TypeError): raise ValueError(f"parameter 'device' must be 'auto', 'cpu', 'cuda', 'cuda:N' or 'mps', got {device!r}") from None
+        have = {"cpu": True, "cuda": torch.cuda.is_available(), "mps": torch.backends.mps.is_available()}.get(dev.type, False)
+        if not have: raise ValueError(f"parameter 'device' is {device!r}, but this machine has no such device: use 'auto' or 'cpu'")
+
 def as_list(value, name: str) -> list:
     "A parameter that takes one value or a list of them (e.g. `models`), as a non-empty list."
     out = list(value) if isinstance(value, (list, tuple)) else [value]
@@ -32,6 +62,11 @@ def as_list(value, name: str) -> list:
     return out
 
 # %% ../nbs/00d_report.ipynb #684cc61c
+def budget_cell(runs: pd.DataFrame) -> str:
+    "Runs that spent their budget unsolved / runs, and (if any) the median fall of their loss over its last half: '2/8 (0.31)'."
+    hit = runs.solved_step.isna()
+    return f"{int(hit.sum())}/{len(runs)}" + (f" ({runs.late_loss_drop[hit].median():.2f})" if hit.any() else "")
+
 def mean_std(x, fmt: str = "{:.2f}") -> str:
     "'mean ± std' of a series (std over its values; '-' when empty)."
     x = pd.Series(x).dropna()

@@ -10,8 +10,8 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 from .core import Recipe, take_tokens
-from .store import Job, share_groups
-from .report import mean_std
+from .store import Job, share_groups, m_source_jobs
+from .report import mean_std, budget_cell
 
 # %% auto #0
 __all__ = ['PAPER_TABLE2', 'check_groups', 'sharing_jobs', 'sharing_runs', 'learned_m_jobs', 'table2', 'sharing_budget',
@@ -53,8 +53,7 @@ def learned_m_jobs(model_name: str, tokenizer, train, held, n: int, group_size: 
     toks = {t.id: tuple(take_tokens(t, tokenizer, n)) for t in [*train, *held]}
     jobs = []
     for s in seeds:
-        alone = [Job(model_name, t.id, toks[t.id], recipe=recipe, seed=s, tag="sharing") for t in train]
-        src = (share_groups(alone, group_size, "m") if group_size > 1 else alone)[0].key(compute)
+        src = m_source_jobs(model_name, tokenizer, train[:group_size], n, recipe, "sharing", s)[0].key(compute)  # the first group's m
         for t in held:
             both = Job(model_name, t.id, toks[t.id], recipe=recipe, seed=s, tag="sharing")
             jobs += [both, replace(both, init_from=src, frozen="m")]
@@ -79,10 +78,7 @@ def table2(sr: pd.DataFrame, numeric: bool = False) -> pd.DataFrame:
 
 def sharing_budget(sr: pd.DataFrame) -> pd.DataFrame:
     "Per (model, shared vector) and S_g: runs that spent the budget unsolved / runs, and the median late loss fall of those."
-    def cell(d):
-        hit = d.solved_step.isna()
-        return f"{int(hit.sum())}/{len(d)}" + (f" ({d.late_loss_drop[hit].median():.2f})" if hit.any() else "")
-    t = sr.groupby(["model", "shared", "group_size"]).apply(cell, include_groups=False).unstack("group_size")
+    t = sr.groupby(["model", "shared", "group_size"]).apply(budget_cell, include_groups=False).unstack("group_size")
     t.columns = [f"S_g={g}" for g in t.columns]
     return t
 

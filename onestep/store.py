@@ -14,11 +14,11 @@ from typing import Callable, Iterable, Sequence
 import pandas as pd
 from tqdm.auto import tqdm
 from .core import (Recipe, PAPER_RECIPE, DEFAULT_ARRANGEMENT, RESULTS_VERSION, Solution, fit, reconstruct,
-                          get_arrangement)
+                          get_arrangement, ResultVersionError)
 
 # %% auto #0
 __all__ = ['project_root', 'resolve', 'compute_tag', 'Job', 'share_groups', 'late_loss_drop', 'Store', 'plan_batches',
-           'solve_batch', 'LocalExecutor', 'run_jobs', 'redecode']
+           'solve_batch', 'LocalExecutor', 'run_jobs', 'm_source_jobs', 'learn_m', 'redecode']
 
 # %% ../nbs/00c_store.ipynb #af694e4c
 def project_root(start=None) -> Path:
@@ -63,6 +63,8 @@ class Job:
     def n(self) -> int: return len(self.target)
     @property
     def groups(self) -> tuple: return tuple(g for g in (self.m_group, self.e_group) if g)
+    @property
+    def sources(self) -> tuple: return (self.init_from,) if self.init_from else ()  # stored solutions this job starts from
 
     def key(self, compute: str = "float32") -> str:
         "Content key: a hash of everything that determines the result (`compute`: see `compute_tag`)."
@@ -103,15 +105,30 @@ class Store:
     def keys(self) -> list[str]: return sorted(p.stem for p in self.root.glob("*/*.safetensors"))
 
     def get(self, key: str) -> Solution | None:
-        "The stored solution, or None if absent or unreadable (a damaged file counts as absent)."
+        "The stored solution, or None if absent or unreadable (a damaged file counts as absent); another version's file is an error."
         p = self.path(key)
         if not p.exists(): return None
         try: return Solution.load(p)
+        except ResultVersionError: raise  # written by another onestep: never treated as absent (so never overwritten)
         except Exception as ex:
             warnings.warn(f"ignoring unreadable result {p.name} ({type(ex).__name__}); it will be recomputed")
             return None
 
     def has(self, key: str) -> bool: return self.get(key) is not None
+
+    def digest(self, key: str) -> str | None:
+        "A checksum of a stored solution's vectors (None if absent or unreadable): what a job that starts from it depends on."
+        s = self.get(key)
+        if s is None: return None
+        h = hashlib.sha256(s.e.float().numpy().tobytes())
+        if s.m is not None: h.update(s.m.float().numpy().tobytes())
+        return h.hexdigest()[:32]
+
+    def done(self, job, tag: str) -> bool:
+        "Whether `job` (anything with `.key(tag)` and `.sources`) needs no computing: its result reads, and was fitted from the sources stored now."
+        s = self.get(job.key(tag))
+        if s is None: return False
+        return all(s.meta.get("sources", {}).get(k) == self.digest(k) for k in job.sources)
 
     def put(self, key: str, sol: Solution) -> Path:
         "Write one solution atomically."
@@ -120,13 +137,16 @@ class Store:
 
     def frame(self, keys: Iterable[str] | None = None) -> pd.DataFrame:
         "Metrics of stored problems (all, or `keys` in order), one row each; vectors stay on disk."
-        rows = []
+        rows, foreign = [], []
         for k in (self.keys() if keys is None else keys):
-            s = self.get(k)
+            try: s = self.get(k)
+            except ResultVersionError as ex: foreign.append(str(ex)); continue
             if s is None: continue
             d = s.info(); meta = d.pop("meta"); d.pop("target")
             d["late_loss_drop"] = late_loss_drop(d.pop("loss_curve"))
             rows.append({"key": k, **{x: y for x, y in meta.items() if x != "recipe"}, **d})
+        if foreign:  # loudly: a table without them is not the whole store
+            warnings.warn(f"{len(foreign)} stored result(s) left out of this table, written by another onestep version; the first: {foreign[0]}")
         return pd.DataFrame(rows)
 
 # %% ../nbs/00c_store.ipynb #67c9ae7d
@@ -157,14 +177,19 @@ def _start(store: Store, job: Job):
     "Where `job` starts: None (its seed), the stored solution `init_from`, or only its frozen vector (the other from the seed)."
     if not job.init_from: return None
     sol = store.get(job.init_from)
+    if sol is None:  # never a cold start under a warm start's key
+        raise ValueError(f"job {job.text_id!r} (N={job.n}) starts from {job.init_from}, which is not in {store.root} or cannot be read: "
+                         f"recompute it first (run the jobs it comes from again)")
     return SimpleNamespace(**{job.frozen: getattr(sol, job.frozen)}) if job.frozen else sol
 
 def solve_batch(model, store: Store, batch: list[Job], tag: str, autocast=None, progress: bool = True,
                 on_stored: Callable | None = None) -> None:
     "Fit one batch of compatible jobs, storing each problem (with its decoded accuracy) as it leaves the batch."
+    sources = [{k: store.digest(k) for k in j.sources} for j in batch]  # what each job starts from, as stored now
     def keep(i: int, sol: Solution):
         ids, acc = reconstruct(model, sol, autocast)
         sol.meta["decoded_accuracy"] = acc
+        sol.meta["sources"] = sources[i]
         store.put(batch[i].key(tag), sol)
         if on_stored is not None: on_stored()
     j0 = batch[0]
@@ -195,15 +220,29 @@ def run_jobs(
     bad = {j.model for j in jobs} - {name}
     if bad: raise ValueError(f"jobs name model(s) {sorted(bad)} but the loaded model is {name!r}")
     jobs, tag = list(dict.fromkeys(jobs)), compute_tag(model, autocast)
-    todo = _whole_groups(jobs, {j for j in jobs if not store.has(j.key(tag))})
-    starts = {j.init_from for j in todo if j.init_from} - set(store.keys())
+    todo = _whole_groups(jobs, {j for j in jobs if not store.done(j, tag)})
+    starts = {k for j in todo for k in j.sources if store.get(k) is None}
     if starts:
-        raise ValueError(f"{len(starts)} job(s) start from solutions that are not in {store.root} (e.g. {sorted(starts)[0]}): "
+        raise ValueError(f"{len(starts)} job(s) start from solutions that are not in {store.root} or cannot be read (e.g. {sorted(starts)[0]}): "
                          f"run the jobs they warm-start from first (a length search runs its lengths in order)")
     bar = tqdm(total=len(jobs), initial=len(jobs) - len(todo), desc="problems", disable=not progress)
     try: (executor or LocalExecutor()).run(plan_batches(todo, batch_size), model, store, tag, autocast, progress, bar)
     finally: bar.close()
     return store.frame([j.key(tag) for j in jobs])
+
+# %% ../nbs/00c_store.ipynb #316a442c
+def m_source_jobs(model_name: str, tokenizer, texts, n: int, recipe: Recipe, tag: str, seed: int = 0) -> list[Job]:
+    "Jobs that fit `texts` (their first `n` tokens) with one shared `m`: where a learned `m` comes from (the first job's key names it)."
+    from onestep.core import take_tokens
+    jobs = [Job(model_name, t.id, tuple(take_tokens(t, tokenizer, n)), recipe=recipe, seed=seed, tag=tag) for t in texts]
+    return share_groups(jobs, len(jobs), "m") if len(jobs) > 1 else jobs
+
+def learn_m(model, tokenizer, texts, n: int, recipe: Recipe, store: Store, tag: str, seed: int = 0, autocast=None,
+            executor=None, batch_size: int = 16, progress: bool = True) -> tuple[str, pd.DataFrame]:
+    "Learn one `m` on `texts` (stored, resumable): the key whose `m` later jobs freeze (`init_from=key, frozen='m'`), and the texts' rows."
+    jobs = m_source_jobs(model.onestep_name, tokenizer, texts, n, recipe, tag, seed)
+    df = run_jobs(jobs, model, store, batch_size=max(batch_size, len(jobs)), progress=progress, autocast=autocast, executor=executor)
+    return jobs[0].key(compute_tag(model, autocast)), df
 
 # %% ../nbs/00c_store.ipynb #f1deb062
 def redecode(store: Store, keys: Iterable[str], model, autocast=None) -> list[float]:

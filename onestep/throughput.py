@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import torch
 from .core import (decode, get_arrangement, text_prefix, prefix_embedding, token_embeddings, token_accuracy,
-                          _build_inputs)
+                          _build_inputs, mem_inputs, given_tokens)
 from .store import Store
 from .core import named_recipe
 
@@ -52,17 +52,8 @@ def bare_forward(model, e, m, arrangement: str, n: int, prefix: str = "bos", aut
     @torch.no_grad()
     def run():
         with torch.autocast(dev.type, dtype=autocast, enabled=autocast is not None):
-            return model(inputs_embeds=x).logits[:, -n:].argmax(-1)
+            return model(inputs_embeds=x, use_cache=False).logits[:, -n:].argmax(-1)
     return run
-
-def _mem_inputs(model, e, m, arrangement: str, given):
-    "Inputs of autoregressive decoding: the [mem] vectors, then the tokenizer's start (or the given t1); and how many tokens are given."
-    arr, dev = get_arrangement(arrangement), model.get_input_embeddings().weight.device
-    lead = torch.tensor(text_prefix(model), dtype=torch.long, device=dev).expand(len(e), -1)
-    g = arr.given(lead.shape[1])
-    if g: lead = torch.as_tensor(given, dtype=torch.long, device=dev).reshape(len(e), 1)
-    x = _build_inputs(arr, 1, e.to(dev), m.to(dev) if m is not None else None, token_embeddings(model, lead), None)
-    return x.to(model.get_input_embeddings().weight.dtype), g, lead
 
 def ar_loop(model, e, m, arrangement: str, n: int, given=None, autocast=None):
     "The package's greedy loop over the KV cache (`decode` for a [mem] arrangement)."
@@ -70,7 +61,7 @@ def ar_loop(model, e, m, arrangement: str, n: int, given=None, autocast=None):
 
 def ar_generate(model, e, m, arrangement: str, n: int, given=None, autocast=None, cache: str = "dynamic", compile: bool = False):
     "`model.generate` from the same inputs, greedy, exactly the remaining tokens; `cache` 'dynamic' or 'static'."
-    x, g, lead = _mem_inputs(model, e, m, arrangement, given)
+    x, g, lead = mem_inputs(model, e, m, arrangement, given)
     k, mask = n - g, torch.ones(x.shape[:2], dtype=torch.long, device=x.device)
     kw = {"cache_implementation": "static"} if cache == "static" else {}
     if compile:
@@ -115,8 +106,9 @@ def time_capacity(model, store: Store, sols: pd.DataFrame, arrangement: str, mem
         for name, build in methods.items():
             t = measure(build(), min_run_time)
             acc = float(token_accuracy(t.pop("out")[0].cpu(), torch.tensor(sol.target)))
+            made = sol.n - given_tokens(model, sol.arrangement)  # tokens the decoder emits (t1 is input for [mem] without BOS)
             rows.append({"text_id": r.text_id, "method": name, "n": sol.n, "accuracy": acc, "exact": acc >= threshold,
-                         **t, "tokens_per_s": sol.n / t["seconds"]})
+                         **t, "tokens_per_s": made / t["seconds"]})
     return pd.DataFrame(rows)
 
 def time_lengths(model, lengths: list, batch_sizes: list, mem: str = "mem1", min_run_time: float = 0.5,
@@ -134,7 +126,8 @@ def time_lengths(model, lengths: list, batch_sizes: list, mem: str = "mem1", min
                    **{k: f(model, e, mm, mem, n, given, autocast) for k, f in ar_methods(compile).items()}}
             for name, fn in fns.items():
                 t = measure(fn, min_run_time); t.pop("out")
-                rows.append({"batch": b, "n": n, "method": name, **t, "tokens_per_s": b * n / t["seconds"]})
+                made = n - (given_tokens(model, mem) if name.startswith("AR") else 0)  # generated tokens: t1 is input where given
+                rows.append({"batch": b, "n": n, "method": name, **t, "tokens_per_s": b * made / t["seconds"]})
     return pd.DataFrame(rows)
 
 # %% ../nbs/06_throughput.ipynb #23bd2bb5
