@@ -61,7 +61,8 @@ def _model(name: str, sol=None):
 # %% ../nbs/09_cli.ipynb #810aa8ac
 def cmd_compress(a) -> int:
     "Fit proto-tokens for a text and write them to one safetensors file."
-    from onestep.core import compress, named_recipe
+    import shutil
+    from onestep.core import compress, named_recipe, Checkpoint
     from onestep.long import compress_long
     from onestep.models import DEFAULT_MODEL
     if not a.output.endswith(".safetensors"): raise CliError(f"the output file must end in .safetensors, got {a.output}")
@@ -69,14 +70,17 @@ def cmd_compress(a) -> int:
     text = _read_text(a.file)
     model, tok = _model(a.model or DEFAULT_MODEL)
     recipe = named_recipe(a.recipe, steps=a.steps)
+    work = Path(a.output + ".parts")  # finished fits and the running one's checkpoint: a re-run with the same arguments resumes
+    if work.exists(): print(f"resuming from {work}", file=sys.stderr)
     if a.chunk is not None:
         sol = compress_long(text, model, tok, chunk=a.chunk, share_m=not a.own_m, recipe=recipe, retries=a.retries, m_chunks=a.m_chunks,
-                            seed=a.seed, progress=not a.quiet)
+                            seed=a.seed, progress=not a.quiet, work=work)
         done = f"{sum(sol.exact)}/{sol.K} chunks exact, {sol.n} tokens, {sol.n_vectors} vectors"
     else:
-        sol = compress(text, model, tok, n=a.n, recipe=recipe, seed=a.seed, progress=not a.quiet)
+        sol = compress(text, model, tok, n=a.n, recipe=recipe, seed=a.seed, progress=not a.quiet, checkpoint=Checkpoint(work / "fit.pt"))
         done = f"accuracy {sol.accuracy:.3f} on {sol.n} tokens" + ("" if sol.solved else " (not exact: try a smaller -n, more --steps, or --chunk)")
     _save(sol, a.output)
+    shutil.rmtree(work, ignore_errors=True)  # written: nothing left to resume
     print(f"wrote {a.output}: {done}", file=sys.stderr)
     return 0
 

@@ -21,9 +21,9 @@ __all__ = ['ARRANGEMENTS', 'TABLE1_ARRANGEMENTS', 'DEFAULT_ARRANGEMENT', 'PREFIX
            'RECIPES', 'RESULTS_VERSION', 'PHASES', 'Arrangement', 'get_arrangement', 'token_embeddings',
            'embedding_std', 'prefix_embedding', 'text_prefix', 'context_length', 'check_length', 'take_tokens',
            'Recipe', 'named_recipe', 'save_vectors', 'ResultVersionError', 'known_fields', 'load_vectors', 'Solution',
-           'init_vector', 'training_loss', 'fit', 'token_accuracy', 'c_tokens', 'given_tokens', 'decoded_c_tokens',
-           'start_token', 'h_lm', 'nats_to_bits', 'kv_cache', 'mem_inputs', 'decode', 'reconstruct', 'compress',
-           'decode_text']
+           'init_vector', 'start_vector', 'Checkpoint', 'training_loss', 'fit', 'token_accuracy', 'c_tokens',
+           'given_tokens', 'decoded_c_tokens', 'start_token', 'h_lm', 'nats_to_bits', 'kv_cache', 'mem_inputs',
+           'decode', 'reconstruct', 'compress', 'decode_text']
 
 # %% ../nbs/00_core.ipynb #ce51aa51
 @dataclass(frozen=True)
@@ -230,7 +230,7 @@ def named_recipe(name: str, **overrides) -> Recipe:
 
 # Store keys include this number. Bump it with any change to training or decoding that changes the numbers a stored
 # result holds (vectors, accuracies, steps): results computed before the change are then recomputed, never reused.
-RESULTS_VERSION = 3  # 2: per-problem init, [mem] baseline as the prior work, embeddings through the model's module; 3: evaluations counted
+RESULTS_VERSION = 4  # 2: per-problem init, [mem] baseline as the prior work, embeddings through the model's module; 3: evaluations counted; 4: a shared vector takes a warm start from any member, results record their sources' checksums
 
 # %% ../nbs/00_core.ipynb #05880f36
 def save_vectors(path, tensors: dict, key: str, info: dict) -> Path:
@@ -345,6 +345,15 @@ def _problem_id(target) -> str:
     "A short, stable id of one problem's target token ids (part of its initialisation seed)."
     return hashlib.sha256(",".join(str(int(t)) for t in target).encode()).hexdigest()[:16]
 
+def start_vector(model, sol: "Solution", which: str = "e") -> Tensor:
+    "The seeded initial value of `sol`'s vector `which`, drawn again: where training started it (a vector of its own, not warm-started)."
+    meta, r = sol.meta, sol.meta.get("recipe", {})
+    if meta.get(f"{which}_group"): raise ValueError(f"{which} is shared by a group: its start was drawn for the group, not this problem")
+    if meta.get("init_from") and meta.get("frozen") != {"e": "m", "m": "e"}[which]:
+        raise ValueError(f"{which} was warm-started from {meta['init_from']}: its start is that solution's {which}, not a seeded draw")
+    std = r.get("init_std", 1.0) * (embedding_std(model) if r.get("init") == "embedding" else 1.0)
+    return init_vector(sol.seed, which, int(sol.e.shape[-1]), std, f"{sol.seed}:{_problem_id(sol.target)}")
+
 def _build_inputs(arr: Arrangement, n: int, e: Tensor, m: Tensor | None, tok_emb: Tensor | None,
                   pre: Tensor | None = None) -> Tensor:
     "(A, L, d) inputs for A problems: e, m (A, d); `tok_emb` (A, T, d) follows the vectors ('mem'); `pre` (d,) goes first."
@@ -433,6 +442,35 @@ class _Ledger:
         self.best_e, self.best_m = [None] * B, [None] * B
         self.curves = [[] for _ in range(B)]; self.comp_best = {}
         self.t0 = time.time(); self.solutions = [None] * B
+        self.on_step, self.resume = None, None  # set by a fit that checkpoints: called after each optimiser step; optimiser state to resume
+
+    _FIELDS = ("active", "evals", "steps", "best_acc", "best_loss", "best_e", "best_m", "curves", "comp_best")
+
+    def state(self) -> dict:
+        "Everything the next evaluation depends on (and the stopped problems' solutions), for a checkpoint."
+        s = {k: getattr(self, k) for k in self._FIELDS}
+        s["comp_best"] = {int(c): float(v) for c, v in self.comp_best.items()}
+        s["elapsed"] = time.time() - self.t0
+        s["stopped"] = {i: {f: getattr(sol, f) for f in ("e", "m", "accuracy", "solved_step", "steps", "evaluations", "loss", "seconds", "loss_curve")}
+                        for i, sol in enumerate(self.solutions) if sol is not None}
+        return s
+
+    def restore(self, s: dict, notify: bool = False) -> None:
+        "Continue from `state()`: the stopped problems keep the solutions they left with (their callbacks ran before, unless `notify`)."
+        for k in self._FIELDS: setattr(self, k, s[k])
+        self.t0 = time.time() - s["elapsed"]
+        for i, kw in s["stopped"].items(): self.solutions[int(i)] = self.make(int(i), **kw, notify=notify)
+
+    def step_done(self, phase: str, opt=None, sched=None) -> None:
+        "An optimiser step of `phase` ended: a checkpointing fit may save the state here (a step boundary)."
+        if self.on_step is not None: self.on_step(phase, opt, sched)
+
+    def resume_optimizer(self, phase: str, opt, sched=None) -> None:
+        "Load the optimiser state a checkpoint saved in `phase` (AdamW and its schedule; an L-BFGS history starts afresh)."
+        r, self.resume = self.resume, None
+        if r is None or r["phase"] != phase or r["opt"] is None: return
+        opt.load_state_dict(r["opt"])
+        if sched is not None and r["sched"] is not None: sched.load_state_dict(r["sched"])
 
     def record(self, act: Tensor, E: Tensor, M: Tensor | None, loss: Tensor, acc: Tensor) -> None:
         "Book one evaluation of the active problems `act`; stop the components that are solved or out of budget."
@@ -460,12 +498,45 @@ class _Ledger:
 
 class _Spent(Exception): "Every problem in the current objective has stopped: end the optimiser's step."
 
+@dataclass
+class Checkpoint:
+    "Where `fit` keeps the state of an unfinished batch, and how often: every `every` evaluations or `seconds`, whichever comes first."
+    path: Path | str            # one file per batch (written atomically: a temporary file, then renamed)
+    every: int = 50             # evaluations between saves
+    seconds: float = 120.0      # and at most this long between them
+
+    def load(self) -> dict | None:
+        "The saved state, or None (none yet, or unreadable: the batch then starts over, with a warning)."
+        p = Path(self.path)
+        if not p.exists(): return None
+        try: return torch.load(p, map_location="cpu", weights_only=True)
+        except Exception as ex:
+            import warnings; warnings.warn(f"ignoring unreadable checkpoint {p} ({type(ex).__name__}): the batch starts over")
+            return None
+
+    def save(self, state: dict) -> None:
+        import os
+        p = Path(self.path); p.parent.mkdir(parents=True, exist_ok=True)
+        tmp = p.with_name(f".{p.name}.{os.getpid()}.tmp")
+        torch.save(state, tmp); os.replace(tmp, p)
+
+    def drop(self) -> None: Path(self.path).unlink(missing_ok=True)
+
+def _signature(*parts) -> str:
+    "A checksum of what a batch's optimisation depends on (tensors by their bytes): a checkpoint of another batch never resumes it."
+    h = hashlib.sha256()
+    for p in parts:
+        if isinstance(p, Tensor): h.update(p.detach().cpu().contiguous().numpy().tobytes())
+        else: h.update(json.dumps(p, sort_keys=True, default=str).encode())
+    return h.hexdigest()[:32]
+
 # %% ../nbs/00_core.ipynb #c48f6f43
 def _adamw_phase(recipe: Recipe, vectors: Callable, evaluate: Callable, ledger: _Ledger, until: int):
     "AdamW steps (one evaluation each) until `until` evaluations; stopped problems' vectors get no gradient, so stay put."
     params = vectors(torch.arange(len(ledger.active)))
     opt = torch.optim.AdamW(params, lr=recipe.lr, betas=recipe.betas, weight_decay=recipe.weight_decay, eps=recipe.eps)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, recipe.lr_factor)
+    ledger.resume_optimizer("adamw", opt, sched)
     while ledger.active.any() and ledger.evals < until:
         act = ledger.active.nonzero().squeeze(1)
         opt.zero_grad(set_to_none=True)
@@ -473,10 +544,12 @@ def _adamw_phase(recipe: Recipe, vectors: Callable, evaluate: Callable, ledger: 
         (loss * ledger.active[act].to(loss.device)).sum().backward()
         for p in vectors((~ledger.active).nonzero().squeeze(1)): p.grad = None  # AdamW skips them: no momentum, no decay
         opt.step(); sched.step(); ledger.steps += 1
+        ledger.step_done("adamw", opt, sched)
 
 def _lbfgs_phase(recipe: Recipe, vectors: Callable, evaluate: Callable, ledger: _Ledger, until: int):
     "L-BFGS with a strong-Wolfe line search on the summed loss of the active problems, restarted when problems stop."
     act = None
+    ledger.resume_optimizer("lbfgs", None)  # a resumed L-BFGS phase restarts its history at the saved step boundary
     while ledger.active.any() and ledger.evals < until:
         if act is None or not ledger.active[act].all():  # a new objective: a fresh L-BFGS (its history is of the old one)
             act = ledger.active.nonzero().squeeze(1); base = ledger.steps
@@ -491,6 +564,7 @@ def _lbfgs_phase(recipe: Recipe, vectors: Callable, evaluate: Callable, ledger: 
             return loss
         try: opt.step(closure)
         except _Spent: pass
+        ledger.step_done("lbfgs")
 
 PHASES = {"adamw": _adamw_phase, "lbfgs": _lbfgs_phase}  # `Recipe.optimizer` names a sequence of these
 
@@ -519,6 +593,8 @@ def fit(
     progress: bool = True,                   # show a progress bar
     callback: Callable[[int, Solution], None] | None = None,  # called as each problem finishes
     meta: Sequence[dict] | None = None,      # per-problem metadata copied into each Solution
+    checkpoint: Checkpoint | None = None,    # save the batch's state there as it runs, and resume from it (see `Checkpoint`)
+    extend: Checkpoint | None = None,        # AdamW: where the batch leaves its state for a larger budget, and continues from a smaller one's
 ) -> list[Solution]:                         # one Solution per problem, in input order
     "Optimise proto-tokens so one forward pass of `model` emits each target (batched, per-problem stopping)."
     # build the problem batch: targets, the inputs that never change, one parameter per distinct vector
@@ -545,14 +621,17 @@ def fit(
         return [e_vecs[g] for g in es] + [m_vecs[g] for g in ms]
     info = {"recipe": json.loads(json.dumps(asdict(recipe))), "frozen": "".join(frozen), "dtype": str(model.get_input_embeddings().weight.dtype),
             "autocast": str(autocast) if autocast is not None else "none", "results_version": RESULTS_VERSION}
-    def solution(i: int, **kw) -> Solution:
+    def solution(i: int, notify: bool = True, **kw) -> Solution:
         sol = Solution(target=tg[i].tolist(), arrangement=arr.name, model=getattr(model, "onestep_name", type(model).__name__),
                        seed=seeds[i], prefix=prefix, meta={**info, **(dict(meta[i]) if meta is not None else {})}, **kw)
-        if callback is not None: callback(i, sol)
+        if callback is not None and notify: callback(i, sol)
         return sol
     free = torch.arange(B)  # a frozen shared vector does not couple its problems: each stops on its own
     ledger = _Ledger(B, _components(free if "e" in frozen else e_idx, free if "m" in frozen else m_idx), recipe.steps, recipe.stop_accuracy, solution)
     bar = tqdm(total=recipe.steps + 1, disable=not progress, desc=f"fit B={B} N={n} {arr.name}", unit="eval", leave=False)
+    if checkpoint is not None or extend is not None:
+        sig = lambda r: _signature(tg, seeds, e_idx, m_idx, arr.name, asdict(r), frozen, {**info, "recipe": asdict(r)}, *e_vecs, *m_vecs)
+        _checkpointing(checkpoint, extend if recipe.optimizer == "adamw" else None, ledger, bar, e_vecs, m_vecs, sig(recipe), sig(replace(recipe, steps=0)))
 
     # one evaluation: a forward pass of problems `act`, their losses; the ledger keeps the best and stops the finished
     def evaluate(act: Tensor) -> Tensor:
@@ -569,7 +648,40 @@ def fit(
     # optimise: the recipe's phases in turn, until every problem is solved or out of budget
     for name, until in recipe.phases(): PHASES[name](recipe, vectors, evaluate, ledger, until)
     bar.total = bar.n; bar.close()  # every problem stopped: the bar ends complete (and, in a notebook, goes away)
+    if checkpoint is not None: checkpoint.drop()  # every problem has its solution: nothing left to resume
+    if ledger.on_step is not None: ledger.on_step("end")  # `extend`: the final state, unless the budget's last evaluation saved it
     return ledger.solutions
+
+def _checkpointing(ck: Checkpoint | None, ext: Checkpoint | None, ledger: _Ledger, bar, e_vecs: list, m_vecs: list, signature: str,
+                   base: str) -> None:
+    "Resume `ledger` and the vectors from `ck` (this batch, interrupted) or `ext` (this batch, run with a smaller budget); save as the phases go."
+    s = ck.load() if ck is not None else None
+    if s is not None and s.get("signature") != signature:
+        import warnings; warnings.warn(f"checkpoint {ck.path} is of another batch or setting: ignored, the batch starts over"); s = None
+    extending = False
+    if s is None and ext is not None and (x := ext.load()) is not None and x.get("base") == base and x["ledger"]["evals"] <= ledger.budget:
+        s, extending = x, True  # continue the smaller budget's run where its last evaluation began (its stopped problems are stored anew)
+    if s is not None:
+        with torch.no_grad():
+            for v, x in zip([*e_vecs, *m_vecs], [*s["e"], *s["m"]]): v.copy_(x.to(v.device))
+        ledger.restore(s["ledger"], notify=extending); ledger.resume = s["optimizer"]
+        bar.update(ledger.evals)
+    last, kept = {"evals": ledger.evals, "time": time.time()}, {"ext": False}
+    def state(phase, opt, sched) -> dict:
+        return {"signature": signature, "base": base, "e": [v.detach().cpu().clone() for v in e_vecs], "m": [v.detach().cpu().clone() for v in m_vecs],
+                "ledger": ledger.state(), "optimizer": {"phase": phase, "opt": opt.state_dict() if phase == "adamw" else None,
+                                                        "sched": sched.state_dict() if sched is not None else None}}
+    def save(phase: str, opt=None, sched=None):
+        if ext is not None and phase == "adamw" and ledger.evals == ledger.budget and ledger.active.any():
+            ext.save(state(phase, opt, sched)); kept["ext"] = True  # before the budget's last evaluation: a larger budget goes on from here
+        if phase == "end":
+            if ext is not None and not kept["ext"]: ext.save(state("end", None, None))  # every problem solved before the budget ran out
+            return
+        if ck is None or not ledger.active.any(): return  # finished: `fit` drops the checkpoint
+        if ledger.evals - last["evals"] < ck.every and time.time() - last["time"] < ck.seconds: return
+        ck.save(state(phase, opt, sched))
+        last.update(evals=ledger.evals, time=time.time())
+    ledger.on_step = save
 
 # %% ../nbs/00_core.ipynb #e4cc0cb9
 def token_accuracy(
@@ -694,11 +806,12 @@ def compress(
     seed: int = 0,
     progress: bool = True,
     autocast: torch.dtype | None = None,
+    checkpoint: Checkpoint | None = None,  # where the fit saves its state as it runs (a re-run resumes there)
 ) -> Solution:
     "Fit proto-tokens from which one forward pass of `model` emits the first `n` tokens of `text`."
     ids = take_tokens(text, tokenizer, n)
     if not ids: raise ValueError("text is empty")
-    return fit(model, [ids], arrangement, recipe, seeds=seed, progress=progress, autocast=autocast)[0]
+    return fit(model, [ids], arrangement, recipe, seeds=seed, progress=progress, autocast=autocast, checkpoint=checkpoint)[0]
 
 def decode_text(sol: Solution, model, tokenizer) -> str:
     "The text emitted by `model` from a solution's proto-tokens."

@@ -11,13 +11,13 @@ import numpy as np
 import pandas as pd
 from scipy.spatial.distance import pdist
 from scipy.stats import mannwhitneyu
-from .core import Recipe, take_tokens
+from .core import Recipe, take_tokens, start_vector
 from .store import Job, share_groups
 from .report import mean_std
 
 # %% auto #0
-__all__ = ['KINDS', 'interpretation_jobs', 'pair_distances', 'closer_fraction', 'token_distances', 'semantic_distances', 'binned',
-           'kinds_table', 'plot_fig4', 'plot_fig5', 'direction_or_norm']
+__all__ = ['KINDS', 'interpretation_jobs', 'pair_distances', 'e_drift', 'drift_table', 'closer_fraction', 'token_distances',
+           'semantic_distances', 'binned', 'kinds_table', 'plot_fig4', 'plot_fig5', 'direction_or_norm']
 
 # %% ../nbs/04_interpretation.ipynb #ec02bb01
 def interpretation_jobs(model_name: str, conts: pd.DataFrame, recipe: Recipe, seeds_last: list, m_mode: str = "learned",
@@ -44,6 +44,24 @@ def pair_distances(sols: pd.DataFrame, E: np.ndarray) -> pd.DataFrame:
                        "euclidean_normalised": pdist(E / norms[:, None]),
                        "norm_difference": np.abs(norms[i] - norms[j]) / ((norms[i] + norms[j]) / 2)})
     return df[(df.kind == KINDS[0]) | (first[i] & first[j])].reset_index(drop=True)
+
+def e_drift(model, sols: list) -> pd.DataFrame:
+    "Per solution: ||e - e0|| / ||e0|| and cosine(e, e0), where e0 is its seeded start drawn again (`start_vector`): how far training moved e."
+    rows = []
+    for s in sols:
+        e, e0 = s.e.double(), start_vector(model, s).double()
+        rows.append({"e_drift": float((e - e0).norm() / e0.norm()), "e_start_cosine": float(e @ e0 / (e.norm() * e0.norm()))})
+    return pd.DataFrame(rows, columns=["e_drift", "e_start_cosine"])
+
+def drift_table(runs: pd.DataFrame) -> pd.DataFrame:
+    "Per model, solved and not: problems, ||e - e0|| / ||e0|| (mean ± std, median) and cosine(e, e0) (mean ± std)."
+    rows = {}
+    for (mdl, ok), d in runs.groupby(["model", "solved"], sort=False):
+        rows[(mdl, "solved" if ok else "not solved")] = {
+            "problems": len(d), "||e - e0|| / ||e0||": mean_std(d.e_drift), "median": round(float(d.e_drift.median()), 2),
+            "cosine(e, e0)": mean_std(d.e_start_cosine)}
+    df = pd.DataFrame.from_dict(rows, orient="index"); df.index.names = ["model", "problems"]
+    return df
 
 def closer_fraction(pairs: pd.DataFrame, col: str = "cosine") -> dict:
     "Per other kind: the fraction of (same-text pair, other pair) combinations where the same-text pair is closer (ties count half)."

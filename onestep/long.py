@@ -13,11 +13,12 @@ from types import SimpleNamespace
 import torch
 from torch import Tensor
 from .core import (FAST_RECIPE, Recipe, Solution, fit, decode, get_arrangement, check_length, take_tokens,
-                          text_prefix, save_vectors, load_vectors, _check_vectors)
+                          text_prefix, save_vectors, load_vectors, known_fields, _check_vectors, Checkpoint, RESULTS_VERSION,
+                          _signature)
 
 # %% auto #0
-__all__ = ['LongSolution', 'load_solution', 'check_chunkable', 'chunk_bounds', 'decode_chunks', 'decode_long', 'compress_long',
-           'long_report']
+__all__ = ['CHECKPOINTS', 'LongSolution', 'load_solution', 'check_chunkable', 'chunk_bounds', 'decode_chunks', 'decode_long',
+           'compress_long', 'long_report']
 
 # %% ../nbs/08_long.ipynb #236b48de
 @dataclass
@@ -64,7 +65,7 @@ class LongSolution:
         "Read a long solution written by `save`."
         t, info = load_vectors(path, "onestep_long")
         for k in ("hidden", "shared_m"): info.pop(k)
-        return cls(e=t["e"], m=t.get("m"), **info)
+        return cls(e=t["e"], m=t.get("m"), **known_fields(cls, info, path))
 
 # %% ../nbs/08_long.ipynb #8526bd0b
 def load_solution(path) -> Solution | LongSolution:
@@ -113,13 +114,28 @@ def decode_long(sol: LongSolution, model, autocast=None) -> list:
     return [t for c in ids for t in c]
 
 # %% ../nbs/08_long.ipynb #b1a17721
+CHECKPOINTS = {"every": 50, "seconds": 120.0}  # how often a long fit's running batch saves its state (see `onestep.core.Checkpoint`)
+
+def _kept_fit(work: Path | None, model, targets: list, arrangement, recipe: Recipe, seeds: list, autocast=None, progress: bool = True,
+              **kw) -> list:
+    "`fit`, with its batch checkpointed in `work` as it runs and its result kept there: the same call again reads it back."
+    if work is None: return fit(model, targets, arrangement, recipe, seeds, autocast=autocast, progress=progress, **kw)
+    given = [x.m for x in kw.get("init") or [] if getattr(x, "m", None) is not None][:1]  # the shared m a fit starts from, if any
+    key = _signature(targets, seeds, get_arrangement(arrangement).name, asdict(recipe), str(autocast), getattr(model, "onestep_name", ""),
+                     RESULTS_VERSION, {k: v for k, v in kw.items() if k != "init"}, *given)
+    kept = Path(work) / f"{key}.done.pt"
+    if kept.exists(): return [Solution(**d) for d in torch.load(kept, weights_only=True)]
+    out = fit(model, targets, arrangement, recipe, seeds, autocast=autocast, progress=progress, checkpoint=Checkpoint(Path(work) / f"{key}.pt", **CHECKPOINTS), **kw)
+    tmp = kept.with_name(f".{kept.name}.tmp"); torch.save([asdict(s) for s in out], tmp); tmp.replace(kept)
+    return out
+
 def _fit_chunks(model, ids: list, bounds: list, arrangement, recipe: Recipe, seeds: list, share_m: bool, m=None,
-                m_chunks: int = 8, autocast=None, progress: bool = True) -> list:
+                m_chunks: int = 8, autocast=None, progress: bool = True, work: Path | None = None) -> list:
     "One Solution per chunk: with `share_m`, `m_chunks` full chunks train one m together, then every other chunk fits its e against it (frozen)."
     sols, uses_m = [None] * len(bounds), get_arrangement(arrangement).uses_m
     def run(ks, **kw):
-        out = fit(model, [ids[bounds[k][0]:bounds[k][1]] for k in ks], arrangement, recipe, [seeds[k] for k in ks],
-                  autocast=autocast, progress=progress, **kw)
+        out = _kept_fit(work, model, [ids[bounds[k][0]:bounds[k][1]] for k in ks], arrangement, recipe, [seeds[k] for k in ks],
+                        autocast=autocast, progress=progress, **kw)
         for k, s in zip(ks, out): sols[k] = s
         return out
     if share_m and uses_m and m is None:  # the shared m, learned on the first full-length chunks together
@@ -134,6 +150,17 @@ def _fit_chunks(model, ids: list, bounds: list, arrangement, recipe: Recipe, see
     return sols
 
 # %% ../nbs/08_long.ipynb #8c1556e2
+def _work_folder(work, *args) -> Path:
+    "`work`, for a run with these arguments: what an earlier run of the same arguments left is kept (it resumes); another run's is cleared, and said so."
+    import shutil, warnings
+    work, sig = Path(work), _signature(*[a if isinstance(a, (list, int, bool, str, type(None))) else
+                                         asdict(a) if isinstance(a, Recipe) else getattr(a, "onestep_name", str(a)) for a in args])
+    stamp = work / "arguments.json"
+    if work.exists() and (not stamp.exists() or json.loads(stamp.read_text()).get("signature") != sig):
+        warnings.warn(f"{work} holds the fits of another text or other arguments: starting over"); shutil.rmtree(work)
+    work.mkdir(parents=True, exist_ok=True); stamp.write_text(json.dumps({"signature": sig}))
+    return work
+
 def compress_long(
     text, model, tokenizer,
     chunk: int = 16,                 # N: tokens per chunk (the last chunk may be shorter)
@@ -145,6 +172,7 @@ def compress_long(
     seed: int = 0,
     autocast=None,
     progress: bool = True,
+    work: Path | str | None = None,  # a folder for finished fits and the running one's checkpoint: a re-run with the same arguments resumes
 ) -> LongSolution:
     "Fit proto-tokens for a whole text, chunk-wise, so that one batched forward pass emits all of it."
     check_chunkable(arrangement)
@@ -154,7 +182,8 @@ def compress_long(
     if len(ids) < chunk: raise ValueError(f"the text has {len(ids)} tokens, fewer than one chunk of N={chunk}: use a smaller --chunk")
     check_length(model, arrangement, chunk, recipe.prefix)
     t0, bounds = time.perf_counter(), chunk_bounds(len(ids), chunk)
-    sols = _fit_chunks(model, ids, bounds, arrangement, recipe, [seed] * len(bounds), share_m, None, m_chunks, autocast, progress)
+    if work is not None: work = _work_folder(work, ids, chunk, share_m, recipe, arrangement, retries, m_chunks, seed, autocast, model)
+    sols = _fit_chunks(model, ids, bounds, arrangement, recipe, [seed] * len(bounds), share_m, None, m_chunks, autocast, progress, work)
     shared = sols[0].m.detach().cpu() if share_m and sols[0].m is not None else None
     evals, tries, seeds = [s.evaluations for s in sols], [1] * len(bounds), [seed] * len(bounds)
     def score(sols, bounds):
@@ -168,7 +197,7 @@ def compress_long(
         if not bad: break
         if r % 2:  # a new seed for each chunk that is not exact, the shared m frozen; keep whichever try decodes better
             new_seeds = [seed + r] * len(bounds)
-            redo = _fit_chunks(model, ids, [bounds[k] for k in bad], arrangement, recipe, new_seeds, share_m, shared, m_chunks, autocast, progress)
+            redo = _fit_chunks(model, ids, [bounds[k] for k in bad], arrangement, recipe, new_seeds, share_m, shared, m_chunks, autocast, progress, work)
             trial = list(sols)
             for k, s in zip(bad, redo): trial[k] = s
             new_acc = score(trial, bounds)
@@ -181,7 +210,7 @@ def compress_long(
                       for h in ([bounds[k][0], (bounds[k][0] + bounds[k][1] + 1) // 2], [(bounds[k][0] + bounds[k][1] + 1) // 2, bounds[k][1]])]
             if not halves: break
             redo = dict(zip(map(tuple, halves), _fit_chunks(model, ids, halves, arrangement, recipe, [seed + r] * len(halves), share_m,
-                                                             shared, m_chunks, autocast, progress)))
+                                                             shared, m_chunks, autocast, progress, work)))
             nb, ns, ne, nt, nd = [], [], [], [], []
             for k, bd in enumerate(bounds):
                 mid = (bd[0] + bd[1] + 1) // 2

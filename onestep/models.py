@@ -14,7 +14,7 @@ import platformdirs
 
 # %% auto #0
 __all__ = ['MODELS', 'DEFAULT_MODEL', 'PAPER_MODELS', 'ModelSpec', 'model_table', 'model_table_markdown', 'UnknownModelError',
-           'ModelUnavailableError', 'cache_dir', 'package_file', 'load_model']
+           'ModelUnavailableError', 'cache_dir', 'package_file', 'load_model', 'autocast_dtype', 'each_model']
 
 # %% ../nbs/00a_models.ipynb #c67ddaa0
 @dataclass(frozen=True)
@@ -250,3 +250,24 @@ def load_model(
     at = next(i for i in range(len(full) - len(plain) + 1) if full[i:i + len(plain)] == plain)
     model.onestep_text_prefix = full[:at]  # what the tokenizer puts before a text (BOS or nothing): the [mem] baseline's lead
     return model, tok
+
+# %% ../nbs/00a_models.ipynb #757e8c6a
+def autocast_dtype(name: str):
+    "The torch dtype an `autocast` parameter names ('bfloat16', 'float16'), or None for 'none'."
+    if name == "none": return None
+    dt = getattr(torch, str(name), None)
+    if not isinstance(dt, torch.dtype): raise ValueError(f"autocast must be 'none' or a dtype name such as 'bfloat16', got {name!r}")
+    return dt
+
+def each_model(
+    models,                # a model name or a list of them
+    device: str = "auto",  # a section's `device` parameter: 'auto' (cuda if available), 'cpu', 'cuda', ...
+):                         # yields (name, model, tokenizer), one model in memory at a time
+    "Load the named models one after another; each one's weights are released before the next loads, whoever still holds it."
+    import gc
+    for name in ([models] if isinstance(models, str) else list(models)):
+        lm, tok = load_model(name, device=None if device == "auto" else device)
+        yield name, lm, tok
+        lm.to("meta")  # frees its weights even where a caller keeps a reference
+        del lm; gc.collect()
+        if torch.cuda.is_available(): torch.cuda.empty_cache()

@@ -14,7 +14,7 @@ from typing import Callable, Iterable, Sequence
 import pandas as pd
 from tqdm.auto import tqdm
 from .core import (Recipe, PAPER_RECIPE, DEFAULT_ARRANGEMENT, RESULTS_VERSION, Solution, fit, reconstruct,
-                          get_arrangement, ResultVersionError)
+                          get_arrangement, ResultVersionError, Checkpoint)
 
 # %% auto #0
 __all__ = ['project_root', 'resolve', 'compute_tag', 'Job', 'share_groups', 'late_loss_drop', 'Store', 'plan_batches',
@@ -66,6 +66,10 @@ class Job:
     @property
     def sources(self) -> tuple: return (self.init_from,) if self.init_from else ()  # stored solutions this job starts from
 
+    def base_key(self, compute: str = "float32") -> str:
+        "The key of this job whatever its budget (`recipe.steps`): runs of one batch with other budgets share it (see `Store.extension`)."
+        return replace(self, recipe=replace(self.recipe, steps=0)).key(compute)
+
     def key(self, compute: str = "float32") -> str:
         "Content key: a hash of everything that determines the result (`compute`: see `compute_tag`)."
         d = asdict(self); d["target"] = list(self.target)
@@ -98,8 +102,10 @@ def late_loss_drop(curve: list) -> float:
     return (l0 - last) / l0 if l0 > 0 else 0.0
 
 class Store:
-    "A folder of solutions, one safetensors file per problem, named by its key."
-    def __init__(self, root): self.root = resolve(root)
+    "A folder of solutions, one safetensors file per problem, named by its key; and checkpoints of unfinished batches."
+    def __init__(self, root, checkpoint_every: int = 50, checkpoint_seconds: float = 120.0):
+        self.root = resolve(root)
+        self.checkpoint_every, self.checkpoint_seconds = checkpoint_every, checkpoint_seconds  # how often a batch saves its state
     def __repr__(self): return f"Store({str(self.root)!r}, {len(self.keys())} results)"
     def path(self, key: str) -> Path: return self.root / key[:2] / f"{key}.safetensors"
     def keys(self) -> list[str]: return sorted(p.stem for p in self.root.glob("*/*.safetensors"))
@@ -123,6 +129,33 @@ class Store:
         h = hashlib.sha256(s.e.float().numpy().tobytes())
         if s.m is not None: h.update(s.m.float().numpy().tobytes())
         return h.hexdigest()[:32]
+
+    def checkpoint(self, keys: Sequence[str]) -> Checkpoint:
+        "The checkpoint of the batch of these job keys (in batch order); a JSON file beside it names them, so a re-run finds it."
+        name = hashlib.sha256("|".join(keys).encode()).hexdigest()[:32]
+        return Checkpoint(self.root / "checkpoints" / f"{name}.pt", self.checkpoint_every, self.checkpoint_seconds)
+
+    def extension(self, base_keys: Sequence[str]) -> Checkpoint:
+        "Where a finished batch (its jobs' `base_key`s, in batch order) leaves its state, so that a larger budget continues it."
+        name = hashlib.sha256("|".join(base_keys).encode()).hexdigest()[:32]
+        return Checkpoint(self.root / "extend" / f"{name}.pt")
+
+    def checkpointed(self, folder: str = "checkpoints") -> list[list[str]]:
+        "The keys (in batch order) of every batch with a checkpoint (`folder='extend'`: with a state for a larger budget, by base key)."
+        out = []
+        for f in sorted((self.root / folder).glob("*.json")):
+            if f.with_suffix(".pt").exists(): out.append(json.loads(f.read_text())["keys"])
+        return out
+
+    def checkpoint_bytes(self) -> dict:
+        "Disk space of the checkpoints of unfinished batches, and of the states finished batches keep for a larger budget."
+        return {d: sum(f.stat().st_size for f in (self.root / d).glob("*") if f.is_file()) for d in ("checkpoints", "extend")}
+
+    def drop_checkpoints(self, extend: bool = True) -> int:
+        "Delete every checkpoint (those batches start over), and with `extend` the finished batches' states; the number of files dropped."
+        fs = [f for d in ("checkpoints",) + (("extend",) if extend else ()) for f in (self.root / d).glob("*") if f.is_file()]
+        for f in fs: f.unlink(missing_ok=True)
+        return sum(f.suffix == ".pt" for f in fs)
 
     def done(self, job, tag: str) -> bool:
         "Whether `job` (anything with `.key(tag)` and `.sources`) needs no computing: its result reads, and was fitted from the sources stored now."
@@ -184,8 +217,13 @@ def _start(store: Store, job: Job):
 
 def solve_batch(model, store: Store, batch: list[Job], tag: str, autocast=None, progress: bool = True,
                 on_stored: Callable | None = None) -> None:
-    "Fit one batch of compatible jobs, storing each problem (with its decoded accuracy) as it leaves the batch."
+    "Fit one batch of compatible jobs, storing each problem (with its decoded accuracy) as it leaves the batch, and checkpointing the batch."
     sources = [{k: store.digest(k) for k in j.sources} for j in batch]  # what each job starts from, as stored now
+    keys, base = [j.key(tag) for j in batch], [j.base_key(tag) for j in batch]
+    ck, ext = store.checkpoint(keys), store.extension(base)
+    side = Path(ck.path).with_suffix(".json")  # names the batch's jobs, so that a re-run rebuilds this batch and resumes it
+    for p, ks in [(side, keys), (Path(ext.path).with_suffix(".json"), base)]:
+        p.parent.mkdir(parents=True, exist_ok=True); p.write_text(json.dumps({"keys": ks}))
     def keep(i: int, sol: Solution):
         ids, acc = reconstruct(model, sol, autocast)
         sol.meta["decoded_accuracy"] = acc
@@ -194,12 +232,23 @@ def solve_batch(model, store: Store, batch: list[Job], tag: str, autocast=None, 
         if on_stored is not None: on_stored()
     j0 = batch[0]
     fit(model, [list(j.target) for j in batch], j0.arrangement, j0.recipe, seeds=[j.seed for j in batch],
-        init=[_start(store, j) for j in batch], frozen=j0.frozen or (),
+        init=[_start(store, j) for j in batch], frozen=j0.frozen or (), checkpoint=ck, extend=ext,
         e_groups=[j.e_group or f"own:{k}" for k, j in enumerate(batch)],
         m_groups=[j.m_group or f"own:{k}" for k, j in enumerate(batch)],
         autocast=autocast, progress=progress, callback=keep,
         meta=[{"text_id": j.text_id, "tag": j.tag, "m_group": j.m_group, "e_group": j.e_group,
                "init_from": j.init_from, "frozen_from": j.init_from if j.frozen else None} for j in batch])
+    side.unlink(missing_ok=True)  # the batch finished (`fit` deleted its checkpoint)
+
+def _batches(jobs: Sequence[Job], todo: list[Job], store: Store, tag: str, batch_size: int) -> list[list[Job]]:
+    "The batches to run: each checkpointed batch with work left, then each batch run before with another budget (both rebuilt as they were, so"
+    " they resume or go on), then the rest packed anew."
+    left, out = set(todo), []
+    for folder, by_key in [("checkpoints", {j.key(tag): j for j in jobs}), ("extend", {j.base_key(tag): j for j in jobs})]:
+        for keys in store.checkpointed(folder):
+            if all(k in by_key for k in keys) and left & {by_key[k] for k in keys}:
+                out.append([by_key[k] for k in keys]); left -= set(out[-1])
+    return out + plan_batches([j for j in todo if j in left], batch_size)
 
 class LocalExecutor:
     "Runs batches one after another in this process, with the model already loaded."
@@ -226,7 +275,7 @@ def run_jobs(
         raise ValueError(f"{len(starts)} job(s) start from solutions that are not in {store.root} or cannot be read (e.g. {sorted(starts)[0]}): "
                          f"run the jobs they warm-start from first (a length search runs its lengths in order)")
     bar = tqdm(total=len(jobs), initial=len(jobs) - len(todo), desc="problems", disable=not progress)
-    try: (executor or LocalExecutor()).run(plan_batches(todo, batch_size), model, store, tag, autocast, progress, bar)
+    try: (executor or LocalExecutor()).run(_batches(jobs, todo, store, tag, batch_size), model, store, tag, autocast, progress, bar)
     finally: bar.close()
     return store.frame([j.key(tag) for j in jobs])
 

@@ -1,0 +1,49 @@
+"A sweep killed with SIGKILL at a random point resumes from its batches' checkpoints and stores exactly what an uninterrupted sweep stores."
+import os, random, signal, subprocess, sys, time
+from pathlib import Path
+import pytest
+import torch
+
+SWEEP = """
+import sys
+from onestep.models import load_model
+from onestep.core import Recipe, take_tokens
+from onestep.store import Job, Store, run_jobs
+tiny, tok = load_model("tiny-llama")
+texts = ["One small step for a man,", "Two big leaps for mankind!", "Red fish, blue fish, old f", "Call me Ishmael. Some year",
+         "It was the best of times,", "All happy families are ali"]
+jobs = [Job("tiny-llama", f"kill/{i}", tuple(take_tokens(t, tok, 12)), recipe=Recipe(steps=400, lr=0.02, init="embedding"))
+        for i, t in enumerate(texts)]
+run_jobs(jobs, tiny, Store(sys.argv[1], checkpoint_every=10), batch_size=3, progress=False)
+"""
+
+
+def _sweep(store):
+    return subprocess.Popen([sys.executable, "-c", SWEEP, str(store)], env={**os.environ, "OMP_NUM_THREADS": "1"})
+
+
+def _results(store):
+    from onestep.store import Store
+    s = Store(store)
+    return {k: s.get(k) for k in s.keys()}
+
+
+@pytest.mark.slow
+def test_a_sweep_killed_at_a_random_point_resumes_exactly(tmp_path):
+    assert _sweep(tmp_path / "whole").wait() == 0
+    p = _sweep(tmp_path / "killed")
+    ck = tmp_path / "killed" / "checkpoints"
+    while p.poll() is None and not list(ck.glob("*.pt")): time.sleep(0.05)  # the first batch has checkpointed
+    time.sleep(random.Random().uniform(0, 1.5))
+    p.send_signal(signal.SIGKILL)
+    assert p.wait() == -signal.SIGKILL, "the sweep ended before it could be killed: give it more work"
+    left = list(ck.glob("*.pt"))
+    print(f"killed with {len(_results(tmp_path / 'killed'))} of 6 results stored and {len(left)} checkpoint(s)")
+    assert _sweep(tmp_path / "killed").wait() == 0
+    whole, again = _results(tmp_path / "whole"), _results(tmp_path / "killed")
+    assert sorted(whole) == sorted(again) and len(whole) == 6
+    for k, a in whole.items():
+        b = again[k]
+        assert torch.equal(a.e, b.e) and torch.equal(a.m, b.m), k
+        assert (a.accuracy, a.evaluations, a.steps, a.loss_curve) == (b.accuracy, b.evaluations, b.steps, b.loss_curve), k
+    assert not list(ck.glob("*")), "no checkpoint is left once every batch finished"
