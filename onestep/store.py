@@ -7,7 +7,7 @@ Docs: https://onestep-project.github.io/onestep/store.html.md"""
 # %% ../nbs/00c_store.ipynb #7dd03134
 from __future__ import annotations
 import hashlib, json, os, warnings
-from dataclasses import dataclass, asdict, field
+from dataclasses import dataclass, asdict, field, replace
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Callable, Iterable, Sequence

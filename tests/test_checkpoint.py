@@ -47,3 +47,22 @@ def test_a_sweep_killed_at_a_random_point_resumes_exactly(tmp_path):
         assert torch.equal(a.e, b.e) and torch.equal(a.m, b.m), k
         assert (a.accuracy, a.evaluations, a.steps, a.loss_curve) == (b.accuracy, b.evaluations, b.steps, b.loss_curve), k
     assert not list(ck.glob("*")), "no checkpoint is left once every batch finished"
+
+
+def test_a_larger_budget_continues_the_stored_batch(tmp_path):
+    "Through the installed module (not a notebook's namespace): budget 40 after 20 gives what budget 40 gives from scratch."
+    from dataclasses import replace
+    from onestep.core import Recipe, take_tokens
+    from onestep.models import load_model
+    from onestep.store import Job, Store, run_jobs
+    tiny, tok = load_model("tiny-llama")
+    jobs = lambda steps: [Job("tiny-llama", f"b/{i}", tuple(take_tokens(t, tok, 10)), recipe=Recipe(steps=steps, lr=0.02))
+                          for i, t in enumerate(["A larger budget, then", "Another text to fit."])]
+    whole, ext = Store(tmp_path / "whole"), Store(tmp_path / "ext")
+    run_jobs(jobs(40), tiny, whole, progress=False)
+    run_jobs(jobs(20), tiny, ext, progress=False)
+    run_jobs(jobs(40), tiny, ext, progress=False)
+    for j in jobs(40):
+        a, b = whole.get(j.key()), ext.get(j.key())
+        assert torch.equal(a.e, b.e) and torch.equal(a.m, b.m) and a.evaluations == b.evaluations == 41
+    assert ext.checkpoint_bytes()["checkpoints"] == 0 and ext.checkpoint_bytes()["extend"] > 0
