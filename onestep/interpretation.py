@@ -58,7 +58,7 @@ def drift_table(runs: pd.DataFrame) -> pd.DataFrame:
     rows = {}
     for (mdl, ok), d in runs.groupby(["model", "solved"], sort=False):
         rows[(mdl, "solved" if ok else "not solved")] = {
-            "problems": len(d), "||e - e0|| / ||e0||": mean_std(d.e_drift), "median": round(float(d.e_drift.median()), 2),
+            "problems": len(d), "norm(e - e0) / norm(e0)": mean_std(d.e_drift), "median": round(float(d.e_drift.median()), 2),
             "cosine(e, e0)": mean_std(d.e_start_cosine)}
     df = pd.DataFrame.from_dict(rows, orient="index"); df.index.names = ["model", "problems"]
     return df

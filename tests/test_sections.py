@@ -120,7 +120,6 @@ def test_wrong_parameter_type_is_a_clear_error(tmp_path):
     # values, not only types: one line that says what to pass, before any compute
     for name, over, msg in [("03_capacity", dict(lengths=[]), "parameter 'lengths' is empty"),
                             ("01_arrangement", dict(seeds=[0, 0]), r"parameter 'seeds' repeats \[0\]"),
-                            ("02_sharing", dict(seeds=[]), "parameter 'seeds' is empty"),
                             ("05_connectivity", dict(autocast="bf16"), "parameter 'autocast' must be one of"),
                             ("04_interpretation", dict(device="tpu"), "parameter 'device' must be")]:
         with pytest.raises(pm.PapermillExecutionError, match=msg):
