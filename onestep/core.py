@@ -520,7 +520,10 @@ class Checkpoint:
         tmp = p.with_name(f".{p.name}.{os.getpid()}.tmp")
         torch.save(state, tmp); os.replace(tmp, p)
 
-    def drop(self) -> None: Path(self.path).unlink(missing_ok=True)
+    def drop(self) -> None:
+        "Delete the checkpoint, and any temporary file a write killed part-way left beside it."
+        p = Path(self.path); p.unlink(missing_ok=True)
+        for t in p.parent.glob(f".{p.name}.*.tmp"): t.unlink(missing_ok=True)
 
 def _signature(*parts) -> str:
     "A checksum of what a batch's optimisation depends on (tensors by their bytes): a checkpoint of another batch never resumes it."

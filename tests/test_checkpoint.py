@@ -70,3 +70,14 @@ def test_a_larger_budget_continues_the_stored_batch(tmp_path):
         a, b = whole.get(j.key()), ext.get(j.key())
         assert torch.equal(a.e, b.e) and torch.equal(a.m, b.m) and a.evaluations == b.evaluations == 41
     assert ext.checkpoint_bytes()["checkpoints"] == 0 and ext.checkpoint_bytes()["extend"] > 0
+
+
+def test_dropping_a_checkpoint_removes_what_a_killed_write_left(tmp_path):
+    from onestep.core import Checkpoint
+    ck = Checkpoint(tmp_path / "b.pt")
+    ck.save({"x": torch.ones(2)})
+    (tmp_path / ".b.pt.12345.tmp").write_bytes(b"half a file")  # a process killed between torch.save and the rename
+    (tmp_path / ".other.pt.12345.tmp").write_bytes(b"another batch's")
+    assert torch.equal(ck.load()["x"], torch.ones(2))
+    ck.drop()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".other.pt.12345.tmp"]
