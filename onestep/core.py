@@ -523,7 +523,7 @@ class Checkpoint:
     def drop(self) -> None:
         "Delete the checkpoint, and any temporary file a write killed part-way left beside it."
         p = Path(self.path); p.unlink(missing_ok=True)
-        for t in p.parent.glob(f".{p.name}.*.tmp"): t.unlink(missing_ok=True)
+        for t in p.parent.glob(f".{p.stem}.*.tmp"): t.unlink(missing_ok=True)  # of this file, or of a file beside it named like it
 
 def _signature(*parts) -> str:
     "A checksum of what a batch's optimisation depends on (tensors by their bytes): a checkpoint of another batch never resumes it."

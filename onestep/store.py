@@ -223,7 +223,8 @@ def solve_batch(model, store: Store, batch: list[Job], tag: str, autocast=None, 
     ck, ext = store.checkpoint(keys), store.extension(base)
     side = Path(ck.path).with_suffix(".json")  # names the batch's jobs, so that a re-run rebuilds this batch and resumes it
     for p, ks in [(side, keys), (Path(ext.path).with_suffix(".json"), base)]:
-        p.parent.mkdir(parents=True, exist_ok=True); p.write_text(json.dumps({"keys": ks}))
+        p.parent.mkdir(parents=True, exist_ok=True)
+        tmp = p.with_name(f".{p.name}.{os.getpid()}.tmp"); tmp.write_text(json.dumps({"keys": ks})); os.replace(tmp, p)
     def keep(i: int, sol: Solution):
         ids, acc = reconstruct(model, sol, autocast)
         sol.meta["decoded_accuracy"] = acc

@@ -77,6 +77,7 @@ def test_dropping_a_checkpoint_removes_what_a_killed_write_left(tmp_path):
     ck = Checkpoint(tmp_path / "b.pt")
     ck.save({"x": torch.ones(2)})
     (tmp_path / ".b.pt.12345.tmp").write_bytes(b"half a file")  # a process killed between torch.save and the rename
+    (tmp_path / ".b.json.12345.tmp").write_text("{\"ke")  # or while naming the batch's jobs
     (tmp_path / ".other.pt.12345.tmp").write_bytes(b"another batch's")
     assert torch.equal(ck.load()["x"], torch.ones(2))
     ck.drop()
