@@ -14,7 +14,7 @@ import pandas as pd
 import torch
 import torch.nn.functional as F
 from tqdm.auto import tqdm
-from .core import (Recipe, Solution, RESULTS_VERSION, PHASES, _Ledger, _build_inputs, _scored_logits, decode,
+from .core import (Recipe, Solution, RESULTS_VERSION, PHASES, _Ledger, _build_inputs, scored_loss, decode,
                           get_arrangement, prefix_embedding)
 from .store import Store, compute_tag, resolve
 
@@ -84,11 +84,9 @@ def fit_curves(
         Cm = torch.stack([C_m[i] for i in act.tolist()]) if C_m else None
         E = bezier(t, P_e[act], Ce)
         M = bezier(t, P_m[act], Cm) if C_m else P_m[act, 0]
-        logits = _scored_logits(model, _build_inputs(arr, n, E, M, None, pre), n, autocast)
-        ce = F.cross_entropy(logits.transpose(1, 2), tg[act], reduction="none").mean(1)
-        acc = (logits.argmax(-1) == tg[act]).float().mean(1)
-        ledger.record(act, Ce, Cm, ce, acc); bar.update(1)
-        return ce
+        loss, ce, hit = scored_loss(model, _build_inputs(arr, n, E, M, None, pre), tg[act], autocast)
+        ledger.record(act, Ce, Cm, ce, hit.float().mean(1)); bar.update(1)
+        return loss
 
     for name, until in recipe.phases(): PHASES[name](recipe, params, evaluate, ledger, until)
     bar.total = bar.n; bar.close()  # every problem stopped: the bar ends complete (and, in a notebook, goes away)

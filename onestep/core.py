@@ -6,7 +6,7 @@ Docs: https://onestep-project.github.io/onestep/core.html.md"""
 
 # %% ../nbs/00_core.ipynb #32da4323
 from __future__ import annotations
-import functools, hashlib, inspect, json, math, time
+import contextlib, functools, hashlib, inspect, json, math, time
 from dataclasses import dataclass, field, asdict, replace
 from pathlib import Path
 from typing import Callable, Sequence
@@ -18,12 +18,12 @@ from . import __version__
 
 # %% auto #0
 __all__ = ['ARRANGEMENTS', 'TABLE1_ARRANGEMENTS', 'DEFAULT_ARRANGEMENT', 'PREFIXES', 'OPTIMISERS', 'PAPER_RECIPE', 'FAST_RECIPE',
-           'RECIPES', 'RESULTS_VERSION', 'PHASES', 'Arrangement', 'get_arrangement', 'token_embeddings',
-           'embedding_std', 'prefix_embedding', 'text_prefix', 'context_length', 'check_length', 'take_tokens',
-           'Recipe', 'named_recipe', 'save_vectors', 'ResultVersionError', 'known_fields', 'load_vectors', 'Solution',
-           'init_vector', 'start_vector', 'Checkpoint', 'training_loss', 'fit', 'token_accuracy', 'c_tokens',
-           'given_tokens', 'decoded_c_tokens', 'start_token', 'h_lm', 'nats_to_bits', 'kv_cache', 'mem_inputs',
-           'decode', 'reconstruct', 'compress', 'decode_text']
+           'RECIPES', 'RESULTS_VERSION', 'PHASES', 'LOGIT_ELEMENTS', 'Arrangement', 'get_arrangement',
+           'token_embeddings', 'embedding_std', 'prefix_embedding', 'text_prefix', 'context_length', 'check_length',
+           'take_tokens', 'Recipe', 'named_recipe', 'save_vectors', 'ResultVersionError', 'known_fields',
+           'load_vectors', 'Solution', 'init_vector', 'start_vector', 'Checkpoint', 'training_loss', 'scored_loss',
+           'scored_argmax', 'fit', 'token_accuracy', 'c_tokens', 'given_tokens', 'decoded_c_tokens', 'start_token',
+           'h_lm', 'nats_to_bits', 'kv_cache', 'mem_inputs', 'decode', 'reconstruct', 'compress', 'decode_text']
 
 # %% ../nbs/00_core.ipynb #ce51aa51
 @dataclass(frozen=True)
@@ -230,7 +230,7 @@ def named_recipe(name: str, **overrides) -> Recipe:
 
 # Store keys include this number. Bump it with any change to training or decoding that changes the numbers a stored
 # result holds (vectors, accuracies, steps): results computed before the change are then recomputed, never reused.
-RESULTS_VERSION = 4  # 2: per-problem init, [mem] baseline as the prior work, embeddings through the model's module; 3: evaluations counted; 4: a shared vector takes a warm start from any member, results record their sources' checksums
+RESULTS_VERSION = 5  # 2: per-problem init, [mem] baseline as the prior work, embeddings through the model's module; 3: evaluations counted; 4: a shared vector takes a warm start from any member, results record their sources' checksums; 5: the loss made a chunk of logit rows at a time (its rounding differs)
 
 # %% ../nbs/00_core.ipynb #05880f36
 def save_vectors(path, tensors: dict, key: str, info: dict) -> Path:
@@ -581,6 +581,67 @@ def training_loss(
     z = logits if temperature == 1 else logits / temperature
     return F.cross_entropy(z.transpose(1, 2), target, reduction="none").mean(1)
 
+# %% ../nbs/00_core.ipynb #5890bf4b
+LOGIT_ELEMENTS = 2**25  # logits made at once by `scored_loss` and `scored_argmax` (rows x vocabulary): 128 MB in fp32
+
+def _split_head(model):
+    "(the model without its LM head, the head, the final logit soft-cap or None) where the model splits so; else None."
+    base, head = getattr(model, "base_model", None), model.get_output_embeddings()
+    if base is None or base is model or not isinstance(head, torch.nn.Linear): return None
+    cfg = model.config.get_text_config() if hasattr(model.config, "get_text_config") else model.config
+    return base, head, getattr(cfg, "final_logit_softcapping", None)
+
+def _scored_rows(model, x: Tensor, k: int, autocast) -> tuple[Tensor, Callable, int]:
+    "What the last `k` positions of one forward pass over `x` give (A, k, *): hidden states where the model splits off its head (else"
+    " logits); the function that turns rows of it into fp32 logits; and the logit rows made at once."
+    dt = model.get_input_embeddings().weight.dtype
+    split = _split_head(model)
+    if split is None: return _scored_logits(model, x, k, autocast), (lambda r: r), None
+    base, head, cap = split
+    with torch.autocast(x.device.type, dtype=autocast, enabled=autocast is not None):
+        h = base(inputs_embeds=x.to(dt), use_cache=False).last_hidden_state[:, -k:]
+    def logits(rows: Tensor) -> Tensor:
+        with torch.autocast(rows.device.type, dtype=autocast, enabled=autocast is not None): z = head(rows).float()
+        return z if cap is None else torch.tanh(z / cap) * cap
+    return h, logits, head.out_features
+
+def _chunk(rows: int | None, vocab: int | None, total: int) -> int:
+    return rows or (max(1, LOGIT_ELEMENTS // vocab) if vocab else total)
+
+def scored_loss(
+    model,
+    x: Tensor,                  # (A, L, d) inputs (embeddings)
+    target: Tensor,             # (A, K) the target ids at the last K positions
+    autocast: torch.dtype | None = None,
+    temperature: float = 1.0,   # the loss to minimise is at this temperature (`Recipe.temperature`)
+    rows: int | None = None,    # logit rows made at once (default: `LOGIT_ELEMENTS` / vocabulary)
+) -> tuple[Tensor, Tensor, Tensor]:  # loss (A,) with gradient to `x`; cross-entropy at temperature 1 (A,); argmax right (A, K)
+    "One forward pass and its per-problem mean cross-entropy, with logits made a chunk of rows at a time and each dropped before the next"
+    " (its gradient to the hidden states is taken at once), so that memory does not grow with A x K x vocabulary."
+    A, K = target.shape
+    h, logits, vocab = _scored_rows(model, x, K, autocast)
+    hf, tf, grad = h.reshape(A * K, -1), target.reshape(-1), h.requires_grad
+    ce, lt, hit, g = [], [], [], []
+    for s in range(0, A * K, _chunk(rows, vocab, A * K)):
+        hc = hf[s:s + _chunk(rows, vocab, A * K)].detach().requires_grad_(grad); tc = tf[s:s + len(hc)]
+        with torch.enable_grad() if grad else contextlib.nullcontext():
+            z = logits(hc)
+            c = F.cross_entropy(z, tc, reduction="none")
+            t = c if temperature == 1 else F.cross_entropy(z / temperature, tc, reduction="none")
+            if grad: g.append(torch.autograd.grad(t, hc, torch.full_like(t, 1 / K))[0])  # as the mean over K positions would give
+        ce.append(c.detach()); lt.append(t.detach()); hit.append(z.detach().argmax(-1) == tc)
+    ce, loss, hit = torch.cat(ce).view(A, K).mean(1), torch.cat(lt).view(A, K).mean(1), torch.cat(hit).view(A, K)
+    if grad: loss = loss + ((h - h.detach()) * torch.cat(g).view_as(h)).flatten(1).sum(1).float()  # adds 0; its gradient is g
+    return loss, ce, hit
+
+@torch.no_grad()
+def scored_argmax(model, x: Tensor, k: int, autocast: torch.dtype | None = None, rows: int | None = None) -> Tensor:
+    "(A, k) argmax ids at the last `k` positions of one forward pass over `x`, with logits made a chunk of rows at a time."
+    h, logits, vocab = _scored_rows(model, x, k, autocast)
+    hf = h.reshape(len(h) * k, -1); step = _chunk(rows, vocab, len(hf))
+    return torch.cat([logits(hf[s:s + step]).argmax(-1) for s in range(0, len(hf), step)]).view(len(h), k)
+
+
 # %% ../nbs/00_core.ipynb #89bf9275
 def fit(
     model,                                   # frozen causal LM (see `onestep.models.load_model`)
@@ -640,13 +701,12 @@ def fit(
     def evaluate(act: Tensor) -> Tensor:
         E = torch.stack([e_vecs[i] for i in e_idx[act].tolist()])
         M = torch.stack([m_vecs[i] for i in m_idx[act].tolist()]) if arr.uses_m else None
-        logits = _scored_logits(model, _build_inputs(arr, n, E, M, tok_emb[act] if tok_emb is not None else None, pre), k, autocast)
-        ce = training_loss(logits, scored[act])
-        hit = logits.argmax(-1) == scored[act]
+        x = _build_inputs(arr, n, E, M, tok_emb[act] if tok_emb is not None else None, pre)
+        loss, ce, hit = scored_loss(model, x, scored[act], autocast, recipe.temperature)  # logits a chunk at a time
         live = ledger.active[act]  # an L-BFGS step keeps stopped problems in its objective until it ends
         ledger.record(act[live], E[live], M[live] if M is not None else None, ce[live], hit.float().mean(1)[live])
         bar.update(1); bar.set_postfix(loss=f"{float(ce.detach().sum()):.3f}", solved=f"{sum(s is not None and s.solved for s in ledger.solutions)}/{B}")
-        return ce if recipe.temperature == 1 else training_loss(logits, scored[act], recipe.temperature)
+        return loss
 
     # optimise: the recipe's phases in turn, until every problem is solved or out of budget
     for name, until in recipe.phases(): PHASES[name](recipe, vectors, evaluate, ledger, until)
@@ -783,7 +843,7 @@ def decode(
     with torch.autocast(dev.type, dtype=autocast, enabled=autocast is not None):
         if not arr.teacher_forced:  # one pass, nothing follows it: no KV cache
             x = _build_inputs(arr, n, e, m, None, prefix_embedding(model, prefix)).to(dt)
-            return model(inputs_embeds=x, use_cache=False).logits[:, -n:].argmax(-1).cpu()
+            return scored_argmax(model, x, n, autocast).cpu()
         x, g, lead = mem_inputs(model, e, m, arr, given)  # vectors, then BOS (or t1)
         out = model(inputs_embeds=x, use_cache=True)
         toks = [lead[:, 0]] if g else []
