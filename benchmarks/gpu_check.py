@@ -5,8 +5,9 @@
 Needs a CUDA device. Part 1 fits short texts on the two tiny test models (with and without BOS) on the GPU, in fp32
 and under bf16 autocast, decodes every solution under the settings it was trained with (the decode of record), and
 decodes the same vectors again on the CPU in fp32 (what a login node without a GPU sees): the table says how often
-the two disagree. Part 2 runs one evaluation of a batch at the paper's largest shapes (vocabulary 128,256, as
-Llama-3) on a tiny random model and prints the peak GPU memory beside the size of the batch's fp32 logits.
+the two disagree. Part 2 fits a batch at the paper's largest shapes (vocabulary 128,256, as Llama-3) on a tiny random
+model, with the loss chunked (the default) and on the whole batch's logits, and prints the peak GPU memory of each beside
+the size of the batch's fp32 logits.
 Numbers are from this machine, in this run.
 """
 import argparse, platform, time
@@ -48,26 +49,33 @@ for name in ["tiny-llama", "tiny-pythia"]:
                      f"| {sum(c[1] == 1 for c in on_cpu)}/{len(sols)} | {differ} | {dt:.1f} |")
         print(lines[-1], flush=True)
 
-lines += ["", "**Peak GPU memory of one evaluation at vocabulary 128,256** (a tiny random Llama: hidden 64, 2 layers):", "",
-          "| batch x N | peak GPU memory (GB) | fp32 logits of the batch (GB) | seconds |", "|---|---|---|---|"]
+lines += ["", "**Peak GPU memory of a fit at vocabulary 128,256** (a tiny random Llama: hidden 64, 2 layers; 2 evaluations, so one "
+          "backward pass): the loss made a chunk of logit rows at a time (the default, `onestep.core.LOGIT_ELEMENTS`), against the "
+          "whole batch's logits at once (one chunk):", "",
+          "| batch x N | logits | peak GPU memory (GB) | fp32 logits of the batch (GB) | seconds |", "|---|---|---|---|---|"]
+import onestep.core as core
 from transformers import LlamaConfig, AutoModelForCausalLM
 cfg = LlamaConfig(vocab_size=128256, hidden_size=64, intermediate_size=128, num_hidden_layers=2, num_attention_heads=4,
                   num_key_value_heads=2, max_position_embeddings=2048, bos_token_id=1, eos_token_id=2, tie_word_embeddings=True)
 torch.manual_seed(0)
 big = AutoModelForCausalLM.from_config(cfg, dtype=torch.float32).cuda().eval().requires_grad_(False)
 big.onestep_name, big.onestep_start_id, big.onestep_text_prefix = "tiny-llama-128k", 1, [1]
+default_elements = core.LOGIT_ELEMENTS
 for shape in a.memory_shapes.split(","):
     B, N = map(int, shape.split("x"))
     tg = torch.randint(3, 128256, (B, N), generator=torch.Generator().manual_seed(0))
-    torch.cuda.empty_cache(); torch.cuda.reset_peak_memory_stats(); torch.cuda.synchronize(); t0 = time.perf_counter()
-    try:
-        fit(big, tg, recipe=replace(FAST_RECIPE, steps=0, init="normal"), progress=False)
-        peak = f"{torch.cuda.max_memory_allocated() / 1e9:.1f}"
-    except torch.OutOfMemoryError as err:
-        peak = f"out of memory ({str(err).splitlines()[0][:80]})"
-    torch.cuda.synchronize()
-    lines.append(f"| {B} x {N} | {peak} | {B * N * 128256 * 4 / 1e9:.1f} | {time.perf_counter() - t0:.1f} |")
-    print(lines[-1], flush=True)
+    for label, elements in [("chunked", default_elements), ("whole batch", 2**62)]:
+        core.LOGIT_ELEMENTS = elements
+        torch.cuda.empty_cache(); torch.cuda.reset_peak_memory_stats(); torch.cuda.synchronize(); t0 = time.perf_counter()
+        try:
+            fit(big, tg, recipe=replace(FAST_RECIPE, steps=1, init="normal"), progress=False)
+            peak = f"{torch.cuda.max_memory_allocated() / 1e9:.2f}"
+        except torch.OutOfMemoryError as err:
+            peak = f"out of memory ({str(err).splitlines()[0][:80]})"
+        torch.cuda.synchronize()
+        lines.append(f"| {B} x {N} | {label} | {peak} | {B * N * 128256 * 4 / 1e9:.1f} | {time.perf_counter() - t0:.2f} |")
+        print(lines[-1], flush=True)
+core.LOGIT_ELEMENTS = default_elements
 
 # Part 3: a section's pipeline on cuda: the capacity search (one-step and [mem] x2) on the tokenizer without BOS, and its table
 import tempfile

@@ -684,7 +684,7 @@ def fit(
         ms = dict.fromkeys(m_idx[idx].tolist()) if arr.uses_m and "m" not in frozen else {}
         return [e_vecs[g] for g in es] + [m_vecs[g] for g in ms]
     info = {"recipe": json.loads(json.dumps(asdict(recipe))), "frozen": "".join(frozen), "dtype": str(model.get_input_embeddings().weight.dtype),
-            "autocast": str(autocast) if autocast is not None else "none", "results_version": RESULTS_VERSION}
+            "autocast": str(autocast) if autocast is not None else "none", "device": dev.type, "results_version": RESULTS_VERSION}
     def solution(i: int, notify: bool = True, **kw) -> Solution:
         sol = Solution(target=tg[i].tolist(), arrangement=arr.name, model=getattr(model, "onestep_name", type(model).__name__),
                        seed=seeds[i], prefix=prefix, meta={**info, **(dict(meta[i]) if meta is not None else {})}, **kw)

@@ -13,12 +13,13 @@ from types import SimpleNamespace
 from typing import Callable, Iterable, Sequence
 import pandas as pd
 from tqdm.auto import tqdm
-from .core import (Recipe, PAPER_RECIPE, DEFAULT_ARRANGEMENT, RESULTS_VERSION, Solution, fit, reconstruct,
+from .core import (Recipe, PAPER_RECIPE, DEFAULT_ARRANGEMENT, RESULTS_VERSION, Solution, fit, reconstruct, given_tokens,
                           get_arrangement, ResultVersionError, Checkpoint)
 
 # %% auto #0
 __all__ = ['project_root', 'resolve', 'compute_tag', 'Job', 'share_groups', 'late_loss_drop', 'Store', 'plan_batches',
-           'solve_batch', 'LocalExecutor', 'run_jobs', 'm_source_jobs', 'learn_m', 'redecode']
+           'solve_batch', 'LocalExecutor', 'run_jobs', 'm_source_jobs', 'learn_m', 'redecode', 'redecode_table',
+           'check_redecoded']
 
 # %% ../nbs/00c_store.ipynb #af694e4c
 def project_root(start=None) -> Path:
@@ -298,3 +299,25 @@ def learn_m(model, tokenizer, texts, n: int, recipe: Recipe, store: Store, tag: 
 def redecode(store: Store, keys: Iterable[str], model, autocast=None) -> list[float]:
     "Decoded accuracy of stored solutions, measured again from their vectors (a check of record, not a copy)."
     return [reconstruct(model, store.get(k), autocast)[1] for k in keys]
+
+def redecode_table(store: Store, keys: Iterable[str], model, autocast=None) -> pd.DataFrame:
+    "Per stored solution: its recorded decoded accuracy, the accuracy decoded again here, where each was decoded, and the gap allowed."
+    here, rows = model.get_input_embeddings().weight.device.type, []
+    for k in keys:
+        sol = store.get(k)
+        on = sol.meta.get("device", here)  # results before RESULTS_VERSION 5 do not say: taken as decoded here
+        pred = sol.n - given_tokens(model, sol.arrangement)
+        rows.append({"key": k, "recorded": sol.meta["decoded_accuracy"], "again": reconstruct(model, sol, autocast)[1],
+                     "recorded_on": on, "decoded_on": here,
+                     # another device rounds differently: a near tie may flip, so one token per text may differ
+                     "tolerance": 1e-6 if on == here else 1 / pred + 1e-6})
+    return pd.DataFrame(rows, columns=["key", "recorded", "again", "recorded_on", "decoded_on", "tolerance"])
+
+def check_redecoded(checks: pd.DataFrame) -> None:
+    "Raise, with the table, unless every solution decoded again within its tolerance (exactly, on the device that recorded it)."
+    if not len(checks): raise AssertionError("no stored solution was decoded again")
+    bad = checks[(checks.recorded - checks.again).abs() > checks.tolerance]
+    if len(bad): raise AssertionError(f"{len(bad)} stored solution(s) decode to another accuracy than recorded:\n{bad.to_string()}")
+    moved = checks[checks.recorded != checks.again]
+    if len(moved): print(f"{len(moved)} solution(s) recorded on {sorted(set(moved.recorded_on))} decode here ({moved.decoded_on.iloc[0]}) "
+                         f"one token apart (a near tie), within the tolerance")
