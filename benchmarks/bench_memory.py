@@ -23,7 +23,7 @@ import json, resource, sys, time, torch
 import onestep.core as core
 from transformers import LlamaConfig, AutoModelForCausalLM
 B, N, V, elements = (int(a) for a in sys.argv[1:5])
-if elements: core.LOGIT_ELEMENTS = elements
+if elements: core.LOGIT_ELEMENTS = {**core.LOGIT_ELEMENTS, "cpu": elements}
 torch.manual_seed(0)
 cfg = LlamaConfig(vocab_size=V, hidden_size=64, intermediate_size=128, num_hidden_layers=2, num_attention_heads=4,
                   num_key_value_heads=2, max_position_embeddings=2 * N + 8, tie_word_embeddings=True, initializer_range=0.3)
@@ -67,7 +67,7 @@ def step_times(min_run_time: float) -> list[dict]:
         t = {k: benchmark.Timer("f()", globals={"f": f}).blocked_autorange(min_run_time=min_run_time).median
              for k, f in [("whole", whole), ("chunked", chunked), ("whole again", whole)]}
         w = min(t["whole"], t["whole again"])
-        rows.append({"model": name, "B x N": f"{B} x {N}", "logit rows per chunk": max(1, core.LOGIT_ELEMENTS // V),
+        rows.append({"model": name, "B x N": f"{B} x {N}", "logit rows per chunk": max(1, core.LOGIT_ELEMENTS["cpu"] // V),
                      "whole batch (s)": f"{w:.3f}", "chunked (s)": f"{t['chunked']:.3f}", "chunked / whole": f"{t['chunked'] / w:.3f}",
                      "whole, repeated / first": f"{t['whole again'] / t['whole']:.3f}"})
     return rows

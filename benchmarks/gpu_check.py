@@ -60,12 +60,12 @@ cfg = LlamaConfig(vocab_size=128256, hidden_size=64, intermediate_size=128, num_
 torch.manual_seed(0)
 big = AutoModelForCausalLM.from_config(cfg, dtype=torch.float32).cuda().eval().requires_grad_(False)
 big.onestep_name, big.onestep_start_id, big.onestep_text_prefix = "tiny-llama-128k", 1, [1]
-default_elements = core.LOGIT_ELEMENTS
+default_elements = dict(core.LOGIT_ELEMENTS)
 for shape in a.memory_shapes.split(","):
     B, N = map(int, shape.split("x"))
     tg = torch.randint(3, 128256, (B, N), generator=torch.Generator().manual_seed(0))
-    for label, elements in [("chunked", default_elements), ("whole batch", 2**62)]:
-        core.LOGIT_ELEMENTS = elements
+    for label, elements in [("chunked", default_elements["cuda"]), ("whole batch", 2**62)]:
+        core.LOGIT_ELEMENTS = {**default_elements, "cuda": elements}
         torch.cuda.empty_cache(); torch.cuda.reset_peak_memory_stats(); torch.cuda.synchronize(); t0 = time.perf_counter()
         try:
             fit(big, tg, recipe=replace(FAST_RECIPE, steps=1, init="normal"), progress=False)

@@ -10,7 +10,7 @@ import argparse, os, sys
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['COMMANDS', 'CliError', 'cmd_compress', 'cmd_decode', 'cmd_info', 'cmd_models', 'parser', 'main']
+__all__ = ['COMMANDS', 'CliError', 'cmd_compress', 'cmd_decode', 'cmd_info', 'cmd_models', 'cmd_plan', 'parser', 'main']
 
 # %% ../nbs/09_cli.ipynb #d9dab599
 class CliError(Exception):
@@ -123,6 +123,17 @@ def cmd_models(a) -> int:
     print(model_table_markdown())
     return 0
 
+def cmd_plan(a) -> int:
+    "What a section's parameter file needs on a GPU of `--gpu-gb`: memory, batch sizes, evaluations and hours, per model and length."
+    from onestep.plan import plan_preset
+    if not Path(a.preset).is_file(): raise CliError(f"{a.preset} is not a file: give a section's parameter file, e.g. nbs/params/03_capacity.paper.yaml")
+    df = plan_preset(a.preset, gpu_gb=a.gpu_gb)
+    print(df.to_markdown(index=False))
+    bad = df[df.fits != "yes"]
+    print(f"\n{a.preset} on a {a.gpu_gb:g} GB card: " + ("every length fits." if not len(bad) else
+          f"{len(bad)} of {len(df)} rows do not fit ({bad.fits.iloc[0]})."))
+    return 0 if not len(bad) else 1
+
 # %% ../nbs/09_cli.ipynb #045f1946
 class _Parser(argparse.ArgumentParser):
     "argparse, with a bad command line answered in one line (exit code 2)."
@@ -132,7 +143,7 @@ class _Parser(argparse.ArgumentParser):
 
 def parser() -> argparse.ArgumentParser:
     p = _Parser(prog="onestep", description="One-step text generation from two trained proto-tokens.")
-    sub = p.add_subparsers(dest="command", required=True, metavar="{compress,decode,info,models}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="{compress,decode,info,models,plan}")
     c = sub.add_parser("compress", help="fit proto-tokens for a text and write them to a .safetensors file")
     c.add_argument("file", help="a UTF-8 text file, or - for stdin")
     g = c.add_mutually_exclusive_group()
@@ -153,9 +164,12 @@ def parser() -> argparse.ArgumentParser:
     i = sub.add_parser("info", help="what a file holds")
     i.add_argument("file")
     sub.add_parser("models", help="the model registry, with what loads offline")
+    pl = sub.add_parser("plan", help="what a section's parameter file needs on a GPU: memory, batch sizes, evaluations, hours")
+    pl.add_argument("preset", help="a parameter file, e.g. nbs/params/03_capacity.paper.yaml")
+    pl.add_argument("--gpu-gb", type=float, default=80.0, help="the card's memory in GB (default 80)")
     return p
 
-COMMANDS = {"compress": cmd_compress, "decode": cmd_decode, "info": cmd_info, "models": cmd_models}
+COMMANDS = {"compress": cmd_compress, "decode": cmd_decode, "info": cmd_info, "models": cmd_models, "plan": cmd_plan}
 
 def main(argv=None) -> int:
     "Entry point of the `onestep` command."

@@ -16,7 +16,7 @@ import torch.nn.functional as F
 from tqdm.auto import tqdm
 from .core import (Recipe, Solution, RESULTS_VERSION, PHASES, _Ledger, _build_inputs, scored_loss, decode,
                           get_arrangement, prefix_embedding)
-from .store import Store, compute_tag, resolve
+from .store import Store, compute_tag, resolve, batch_sizer
 
 # %% auto #0
 __all__ = ['PATH_COLUMNS', 'bezier', 'arc_length', 'fit_curves', 'path_accuracy', 'CurveJob', 'run_curves', 'connectivity_table',
@@ -130,16 +130,19 @@ class CurveJob:
         d = asdict(self); d.update(kind="bezier", results_version=RESULTS_VERSION, compute=compute)
         return hashlib.sha256(json.dumps(d, sort_keys=True, default=str).encode()).hexdigest()[:32]
 
-def run_curves(jobs: list, model, store: Store, batch_size: int = 16, autocast=None, progress: bool = True) -> pd.DataFrame:
+def run_curves(jobs: list, model, store: Store, batch_size: int | str = 16, autocast=None, progress: bool = True) -> pd.DataFrame:
     "Fit every curve not yet in `store` (batched by recipe, controls and vectors), storing each; the curves' rows from the store."
     tag = compute_tag(model, autocast)
     missing = [j for j in dict.fromkeys(jobs) if not store.done(j, tag)]  # absent, or its ends were refitted since
     groups: dict = {}
     for j in missing: groups.setdefault((j.recipe, j.controls, j.vectors, j.seed), []).append(j)
     bar = tqdm(total=len(jobs), initial=len(jobs) - len(missing), desc="curves", disable=not progress)
+    sizer = batch_sizer(batch_size, model, autocast)  # 'auto': per length, the most that fit (a point on a curve costs a problem)
     for (rcp, c, v, seed), js in groups.items():
-        for k in range(0, len(js), batch_size):
-            batch = js[k:k + batch_size]
+        s0 = store.get(js[0].start)
+        size = sizer(s0.n, s0.arrangement, s0.prefix) if callable(sizer) else sizer
+        for k in range(0, len(js), size):
+            batch = js[k:k + size]
             sources = [{k: store.digest(k) for k in j.sources} for j in batch]
             def keep(i, sol, batch=batch, sources=sources): sol.meta["sources"] = sources[i]; store.put(batch[i].key(tag), sol); bar.update(1)
             fit_curves(model, [store.get(j.start) for j in batch], [store.get(j.end) for j in batch], rcp, c, v, seed,

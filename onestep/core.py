@@ -582,7 +582,9 @@ def training_loss(
     return F.cross_entropy(z.transpose(1, 2), target, reduction="none").mean(1)
 
 # %% ../nbs/00_core.ipynb #5890bf4b
-LOGIT_ELEMENTS = 2**25  # logits made at once by `scored_loss` and `scored_argmax` (rows x vocabulary): 128 MB in fp32
+# logits made at once by `scored_loss` and `scored_argmax` (rows x vocabulary), per device type: 128 MB in fp32 on a CPU,
+# 1 GB on a GPU (fewer, larger chunks keep a GPU busy); other devices take the CPU's
+LOGIT_ELEMENTS = {"cpu": 2**25, "cuda": 2**28}
 
 def _split_head(model):
     "(the model without its LM head, the head, the final logit soft-cap or None) where the model splits so; else None."
@@ -605,8 +607,8 @@ def _scored_rows(model, x: Tensor, k: int, autocast) -> tuple[Tensor, Callable, 
         return z if cap is None else torch.tanh(z / cap) * cap
     return h, logits, head.out_features
 
-def _chunk(rows: int | None, vocab: int | None, total: int) -> int:
-    return rows or (max(1, LOGIT_ELEMENTS // vocab) if vocab else total)
+def _chunk(rows: int | None, vocab: int | None, total: int, device) -> int:
+    return rows or (max(1, LOGIT_ELEMENTS.get(device.type, LOGIT_ELEMENTS["cpu"]) // vocab) if vocab else total)
 
 def scored_loss(
     model,
@@ -614,7 +616,7 @@ def scored_loss(
     target: Tensor,             # (A, K) the target ids at the last K positions
     autocast: torch.dtype | None = None,
     temperature: float = 1.0,   # the loss to minimise is at this temperature (`Recipe.temperature`)
-    rows: int | None = None,    # logit rows made at once (default: `LOGIT_ELEMENTS` / vocabulary)
+    rows: int | None = None,    # logit rows made at once (default: `LOGIT_ELEMENTS` of the device / vocabulary)
 ) -> tuple[Tensor, Tensor, Tensor]:  # loss (A,) with gradient to `x`; cross-entropy at temperature 1 (A,); argmax right (A, K)
     "One forward pass and its per-problem mean cross-entropy, with logits made a chunk of rows at a time and each dropped before the next"
     " (its gradient to the hidden states is taken at once), so that memory does not grow with A x K x vocabulary."
@@ -622,8 +624,9 @@ def scored_loss(
     h, logits, vocab = _scored_rows(model, x, K, autocast)
     hf, tf, grad = h.reshape(A * K, -1), target.reshape(-1), h.requires_grad
     ce, lt, hit, g = [], [], [], []
-    for s in range(0, A * K, _chunk(rows, vocab, A * K)):
-        hc = hf[s:s + _chunk(rows, vocab, A * K)].detach().requires_grad_(grad); tc = tf[s:s + len(hc)]
+    step = _chunk(rows, vocab, A * K, h.device)
+    for s in range(0, A * K, step):
+        hc = hf[s:s + step].detach().requires_grad_(grad); tc = tf[s:s + len(hc)]
         with torch.enable_grad() if grad else contextlib.nullcontext():
             z = logits(hc)
             c = F.cross_entropy(z, tc, reduction="none")
@@ -638,7 +641,7 @@ def scored_loss(
 def scored_argmax(model, x: Tensor, k: int, autocast: torch.dtype | None = None, rows: int | None = None) -> Tensor:
     "(A, k) argmax ids at the last `k` positions of one forward pass over `x`, with logits made a chunk of rows at a time."
     h, logits, vocab = _scored_rows(model, x, k, autocast)
-    hf = h.reshape(len(h) * k, -1); step = _chunk(rows, vocab, len(hf))
+    hf = h.reshape(len(h) * k, -1); step = _chunk(rows, vocab, len(hf), h.device)
     return torch.cat([logits(hf[s:s + step]).argmax(-1) for s in range(0, len(hf), step)]).view(len(h), k)
 
 

@@ -6,7 +6,7 @@ Docs: https://onestep-project.github.io/onestep/store.html.md"""
 
 # %% ../nbs/00c_store.ipynb #7dd03134
 from __future__ import annotations
-import hashlib, json, os, warnings
+import functools, hashlib, json, os, warnings
 from dataclasses import dataclass, asdict, field, replace
 from pathlib import Path
 from types import SimpleNamespace
@@ -18,8 +18,8 @@ from .core import (Recipe, PAPER_RECIPE, DEFAULT_ARRANGEMENT, RESULTS_VERSION, S
 
 # %% auto #0
 __all__ = ['project_root', 'resolve', 'compute_tag', 'Job', 'share_groups', 'late_loss_drop', 'Store', 'plan_batches',
-           'solve_batch', 'LocalExecutor', 'run_jobs', 'm_source_jobs', 'learn_m', 'redecode', 'redecode_table',
-           'check_redecoded']
+           'solve_batch', 'batch_sizer', 'LocalExecutor', 'run_jobs', 'm_source_jobs', 'learn_m', 'redecode',
+           'redecode_table', 'check_redecoded']
 
 # %% ../nbs/00c_store.ipynb #af694e4c
 def project_root(start=None) -> Path:
@@ -184,17 +184,18 @@ class Store:
         return pd.DataFrame(rows)
 
 # %% ../nbs/00c_store.ipynb #67c9ae7d
-def plan_batches(jobs: Sequence[Job], batch_size: int) -> list[list[Job]]:
-    "Pack jobs into batches of one (N, arrangement, recipe, frozen vector), keeping each sharing group whole."
+def plan_batches(jobs: Sequence[Job], batch_size: int | Callable) -> list[list[Job]]:
+    "Pack jobs into batches of one (N, arrangement, recipe, frozen vector), keeping each sharing group whole; `batch_size` may be"
+    " a function of (N, arrangement, prefix)."
     units: dict = {}
     for j in jobs:  # a unit = jobs linked by a shared label (or one job)
         label = j.m_group or j.e_group or j.key()
         units.setdefault((j.n, j.arrangement, j.recipe, j.frozen), {}).setdefault(label, []).append(j)
     batches = []
-    for groups in units.values():
-        cur = []
+    for (n, arr, rcp, _), groups in units.items():
+        size, cur = batch_size(n, arr, rcp.prefix) if callable(batch_size) else batch_size, []
         for g in groups.values():
-            if cur and len(cur) + len(g) > batch_size: batches.append(cur); cur = []
+            if cur and len(cur) + len(g) > size: batches.append(cur); cur = []
             cur = cur + g
         if cur: batches.append(cur)
     return batches
@@ -252,6 +253,16 @@ def _batches(jobs: Sequence[Job], todo: list[Job], store: Store, tag: str, batch
                 out.append([by_key[k] for k in keys]); left -= set(out[-1])
     return out + plan_batches([j for j in todo if j in left], batch_size)
 
+def batch_sizer(batch_size: int | str, model, autocast=None, executor=None) -> int | Callable:
+    "A batch size as given, or for 'auto' the function of (N, arrangement, prefix) that measures or estimates it once per shape."
+    if isinstance(batch_size, int) and not isinstance(batch_size, bool) and batch_size >= 1: return batch_size
+    if batch_size != "auto": raise ValueError(f"batch_size must be a positive int or 'auto', got {batch_size!r}")
+    if executor is not None and not isinstance(executor, LocalExecutor):
+        raise ValueError("batch_size='auto' sizes batches on the device this process holds; with a cluster executor, give a number "
+                         "(`onestep plan PRESET --gpu-gb G` prints one per length)")
+    from onestep.plan import auto_batch_size
+    return functools.lru_cache(maxsize=None)(lambda n, arr, prefix: auto_batch_size(model, n, arr, prefix, autocast))
+
 class LocalExecutor:
     "Runs batches one after another in this process, with the model already loaded."
     def run(self, batches: list, model, store: Store, tag: str, autocast, progress: bool, bar) -> None:
@@ -261,7 +272,7 @@ def run_jobs(
     jobs: Sequence[Job],        # the sweep
     model,                      # the loaded model named by the jobs
     store: Store,               # where results go
-    batch_size: int = 16,       # problems per forward pass
+    batch_size: int | str = 16, # problems per forward pass, or 'auto': the most that fit the model's device (`onestep.plan`)
     progress: bool = True,      # progress bar over jobs
     autocast=None,              # e.g. torch.bfloat16 on a GPU
     executor=None,              # default LocalExecutor(); see `onestep.cluster` for SLURM through submitit
@@ -271,6 +282,7 @@ def run_jobs(
     bad = {j.model for j in jobs} - {name}
     if bad: raise ValueError(f"jobs name model(s) {sorted(bad)} but the loaded model is {name!r}")
     jobs, tag = list(dict.fromkeys(jobs)), compute_tag(model, autocast)
+    batch_size = batch_sizer(batch_size, model, autocast, executor)
     todo = _whole_groups(jobs, {j for j in jobs if not store.done(j, tag)})
     starts = {k for j in todo for k in j.sources if store.get(k) is None}
     if starts:
@@ -289,10 +301,10 @@ def m_source_jobs(model_name: str, tokenizer, texts, n: int, recipe: Recipe, tag
     return share_groups(jobs, len(jobs), "m") if len(jobs) > 1 else jobs
 
 def learn_m(model, tokenizer, texts, n: int, recipe: Recipe, store: Store, tag: str, seed: int = 0, autocast=None,
-            executor=None, batch_size: int = 16, progress: bool = True) -> tuple[str, pd.DataFrame]:
+            executor=None, batch_size: int | str = 16, progress: bool = True) -> tuple[str, pd.DataFrame]:
     "Learn one `m` on `texts` (stored, resumable): the key whose `m` later jobs freeze (`init_from=key, frozen='m'`), and the texts' rows."
     jobs = m_source_jobs(model.onestep_name, tokenizer, texts, n, recipe, tag, seed)
-    df = run_jobs(jobs, model, store, batch_size=max(batch_size, len(jobs)), progress=progress, autocast=autocast, executor=executor)
+    df = run_jobs(jobs, model, store, batch_size=batch_size, progress=progress, autocast=autocast, executor=executor)
     return jobs[0].key(compute_tag(model, autocast)), df
 
 # %% ../nbs/00c_store.ipynb #f1deb062
