@@ -662,6 +662,7 @@ def fit(
     meta: Sequence[dict] | None = None,      # per-problem metadata copied into each Solution
     checkpoint: Checkpoint | None = None,    # save the batch's state there as it runs, and resume from it (see `Checkpoint`)
     extend: Checkpoint | None = None,        # AdamW: where the batch leaves its state for a larger budget, and continues from a smaller one's
+    micro: int | None = None,                # problems per forward pass (None: every active one); more are run `micro` at a time
 ) -> list[Solution]:                         # one Solution per problem, in input order
     "Optimise proto-tokens so one forward pass of `model` emits each target (batched, per-problem stopping)."
     # build the problem batch: targets, the inputs that never change, one parameter per distinct vector
@@ -701,11 +702,14 @@ def fit(
         _checkpointing(checkpoint, extend if recipe.optimizer == "adamw" else None, ledger, bar, e_vecs, m_vecs, sig(recipe), sig(replace(recipe, steps=0)))
 
     # one evaluation: a forward pass of problems `act`, their losses; the ledger keeps the best and stops the finished
+    def forward(a: Tensor) -> tuple:
+        E = torch.stack([e_vecs[i] for i in e_idx[a].tolist()])
+        M = torch.stack([m_vecs[i] for i in m_idx[a].tolist()]) if arr.uses_m else None
+        x = _build_inputs(arr, n, E, M, tok_emb[a] if tok_emb is not None else None, pre)
+        return E, M, *scored_loss(model, x, scored[a], autocast, recipe.temperature)  # logits a chunk at a time
     def evaluate(act: Tensor) -> Tensor:
-        E = torch.stack([e_vecs[i] for i in e_idx[act].tolist()])
-        M = torch.stack([m_vecs[i] for i in m_idx[act].tolist()]) if arr.uses_m else None
-        x = _build_inputs(arr, n, E, M, tok_emb[act] if tok_emb is not None else None, pre)
-        loss, ce, hit = scored_loss(model, x, scored[act], autocast, recipe.temperature)  # logits a chunk at a time
+        if micro is None or len(act) <= micro: E, M, loss, ce, hit = forward(act)
+        else: E, M, loss, ce, hit = _micro_batches(forward, vectors, act, micro)  # one objective, `micro` problems per pass
         live = ledger.active[act]  # an L-BFGS step keeps stopped problems in its objective until it ends
         ledger.record(act[live], E[live], M[live] if M is not None else None, ce[live], hit.float().mean(1)[live])
         bar.update(1); bar.set_postfix(loss=f"{float(ce.detach().sum()):.3f}", solved=f"{sum(s is not None and s.solved for s in ledger.solutions)}/{B}")
@@ -717,6 +721,26 @@ def fit(
     if checkpoint is not None: checkpoint.drop()  # every problem has its solution: nothing left to resume
     if ledger.on_step is not None: ledger.on_step("end")  # `extend`: the final state, unless the budget's last evaluation saved it
     return ledger.solutions
+
+def _micro_batches(forward: Callable, vectors: Callable, act: Tensor, micro: int) -> tuple:
+    "One evaluation of problems `act`, `micro` at a time: each pass's forward and backward in turn, the vectors' gradients summed. The"
+    " loss it returns carries them: each vector's summed gradient comes back through its first problem in `act`, so a mask on problems"
+    " (stopped ones get none) masks it, as for one pass (the members of a shared vector stop together)."
+    parts, grads = [], {}
+    for s in range(0, len(act), micro):
+        a = act[s:s + micro]
+        E, M, loss, ce, hit = forward(a)
+        ps = vectors(a)
+        for p, g in zip(ps, torch.autograd.grad(loss.sum(), ps, allow_unused=True)):
+            if g is not None: grads[p] = grads[p] + g if p in grads else g
+        parts.append((E.detach(), M.detach() if M is not None else None, loss.detach(), ce, hit))
+    E, M, loss, ce, hit = (torch.cat([p[k] for p in parts]) if parts[0][k] is not None else None for k in range(5))
+    owner = {}
+    for j, i in enumerate(act.tolist()):
+        for p in vectors(act[j:j + 1]): owner.setdefault(p, j)
+    carry = [torch.zeros((), device=loss.device) for _ in range(len(act))]
+    for p, g in grads.items(): t = (p * g).sum(); carry[owner[p]] = carry[owner[p]] + (t - t.detach())  # adds 0; its gradient is g
+    return E, M, loss + torch.stack(carry), ce, hit
 
 def _checkpointing(ck: Checkpoint | None, ext: Checkpoint | None, ledger: _Ledger, bar, e_vecs: list, m_vecs: list, signature: str,
                    base: str) -> None:

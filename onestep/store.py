@@ -18,7 +18,7 @@ from .core import (Recipe, PAPER_RECIPE, DEFAULT_ARRANGEMENT, RESULTS_VERSION, S
 
 # %% auto #0
 __all__ = ['project_root', 'resolve', 'compute_tag', 'Job', 'share_groups', 'late_loss_drop', 'Store', 'plan_batches',
-           'solve_batch', 'batch_sizer', 'LocalExecutor', 'run_jobs', 'm_source_jobs', 'learn_m', 'redecode',
+           'solve_batch', 'Batch', 'batch_sizer', 'LocalExecutor', 'run_jobs', 'm_source_jobs', 'learn_m', 'redecode',
            'redecode_table', 'check_redecoded']
 
 # %% ../nbs/00c_store.ipynb #af694e4c
@@ -235,7 +235,7 @@ def solve_batch(model, store: Store, batch: list[Job], tag: str, autocast=None, 
         if on_stored is not None: on_stored()
     j0 = batch[0]
     fit(model, [list(j.target) for j in batch], j0.arrangement, j0.recipe, seeds=[j.seed for j in batch],
-        init=[_start(store, j) for j in batch], frozen=j0.frozen or (), checkpoint=ck, extend=ext,
+        init=[_start(store, j) for j in batch], frozen=j0.frozen or (), checkpoint=ck, extend=ext, micro=getattr(batch, "micro", None),
         e_groups=[j.e_group or f"own:{k}" for k, j in enumerate(batch)],
         m_groups=[j.m_group or f"own:{k}" for k, j in enumerate(batch)],
         autocast=autocast, progress=progress, callback=keep,
@@ -251,7 +251,19 @@ def _batches(jobs: Sequence[Job], todo: list[Job], store: Store, tag: str, batch
         for keys in store.checkpointed(folder):
             if all(k in by_key for k in keys) and left & {by_key[k] for k in keys}:
                 out.append([by_key[k] for k in keys]); left -= set(out[-1])
-    return out + plan_batches([j for j in todo if j in left], batch_size)
+    return _with_micro(out + plan_batches([j for j in todo if j in left], batch_size), batch_size)
+
+class Batch(list):
+    "Jobs fitted together; `micro`: the problems per forward pass, when the batch (a sharing group kept whole) is larger than the batch size."
+    micro: int | None = None
+
+def _with_micro(batches: list, batch_size) -> list:
+    "The batches, each larger than its batch size marked to run that many problems per forward pass (one optimisation problem still)."
+    out = []
+    for b in batches:
+        size = batch_size(b[0].n, b[0].arrangement, b[0].recipe.prefix) if callable(batch_size) else batch_size
+        out.append(Batch(b)); out[-1].micro = size if len(b) > size else None
+    return out
 
 def batch_sizer(batch_size: int | str, model, autocast=None, executor=None) -> int | Callable:
     "A batch size as given, or for 'auto' the function of (N, arrangement, prefix) that measures or estimates it once per shape."
