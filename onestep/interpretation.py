@@ -16,8 +16,9 @@ from .store import Job, share_groups
 from .report import mean_std
 
 # %% auto #0
-__all__ = ['KINDS', 'interpretation_jobs', 'pair_distances', 'e_drift', 'drift_table', 'closer_fraction', 'token_distances',
-           'semantic_distances', 'binned', 'kinds_table', 'plot_fig4', 'plot_fig5', 'direction_or_norm']
+__all__ = ['KINDS', 'NOTHING_SOLVED', 'interpretation_jobs', 'pair_distances', 'e_drift', 'drift_table', 'closer_fraction',
+           'token_distances', 'semantic_distances', 'binned', 'kinds_table', 'plot_fig4', 'plot_fig5',
+           'direction_or_norm']
 
 # %% ../nbs/04_interpretation.ipynb #ec02bb01
 def interpretation_jobs(model_name: str, conts: pd.DataFrame, recipe: Recipe, seeds_last: list, m_mode: str = "learned",
@@ -108,12 +109,25 @@ def kinds_table(pairs: pd.DataFrame, col: str = "cosine") -> pd.DataFrame:
             d = p[p.kind == k][col]
             rows[(mdl, k)] = {"pairs": len(d), f"{col} distance": mean_std(d, "{:.3f}"),
                               "same-text pairs closer": "" if k == KINDS[0] else (f"{fr[k]:.2f}" if fr[k] == fr[k] else "-")}
+    if not rows: return pd.DataFrame(columns=["pairs", f"{col} distance", "same-text pairs closer"])  # no two solved problems
     df = pd.DataFrame.from_dict(rows, orient="index"); df.index.names = ["model", "pair"]
     return df
+
+NOTHING_SOLVED = "Fewer than two problems were solved, so there is no distance between solutions to show: run with a larger budget."
+
+def _nothing(title: str):
+    "A figure that says why it is empty."
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots(figsize=(6, 2.5))
+    ax.text(0.5, 0.5, NOTHING_SOLVED.replace(", so", ",\nso"), ha="center", va="center", fontsize=9, transform=ax.transAxes)
+    ax.set(xticks=[], yticks=[], title=title)
+    plt.close(fig)
+    return fig
 
 def plot_fig4(pairs: pd.DataFrame, col: str = "cosine"):
     "Distributions of the distance between e vectors per kind of pair (one panel per model)."
     import matplotlib.pyplot as plt, seaborn as sns
+    if pairs.empty: return _nothing("Proto-token e of solved problems")
     mdls = list(pairs.model.unique())
     fig, axes = plt.subplots(1, len(mdls), figsize=(6 * len(mdls), 3.8), squeeze=False)
     for ax, mdl in zip(axes[0], mdls):
@@ -130,6 +144,7 @@ def plot_fig4(pairs: pd.DataFrame, col: str = "cosine"):
 def plot_fig5(tpairs: pd.DataFrame, bins: int = 4):
     "Per text distance (token level, semantic): pairs as dots and per-bin mean ± std of e distance, same vs other context."
     import matplotlib.pyplot as plt, seaborn as sns
+    if tpairs.empty: return _nothing("e distance against text distance")
     cols = {"token_distance": "token level: TF-IDF cosine distance", "semantic_distance": "semantic: MiniLM cosine distance"}
     mdls = list(tpairs.model.unique())
     fig, axes = plt.subplots(len(mdls), 2, figsize=(11, 4 * len(mdls)), squeeze=False)
@@ -161,5 +176,6 @@ def direction_or_norm(pairs: pd.DataFrame) -> pd.DataFrame:
                 row[f"{k}: mean"] = p[p.kind == k][col].mean()
                 if k != KINDS[0]: row[f"same text closer than {k}"] = fr[k]
             rows[(mdl, col)] = row
+    if not rows: return pd.DataFrame()  # no two solved problems
     df = pd.DataFrame.from_dict(rows, orient="index"); df.index.names = ["model", "measure"]
     return df

@@ -162,6 +162,21 @@ def _byte_tokenizer(add_bos: bool):
     if add_bos: tk.post_processor = processors.TemplateProcessing(single="<s> $A", special_tokens=[("<s>", 257)])
     return PreTrainedTokenizerFast(tokenizer_object=tk, bos_token="<s>", eos_token="<|endoftext|>")
 
+def _dry_model(name: str):
+    "For dry runs of the paper presets: a 2-layer, 64-wide random model with the vocabulary, context and BOS convention of `name`."
+    from transformers import AutoConfig, AutoModelForCausalLM
+    from onestep.plan import ARCHS
+    if name not in ARCHS: raise UnknownModelError(f"no dry-run model for {name!r}: known are {', '.join('dry:' + a for a in ARCHS)}")
+    a = ARCHS[name]
+    kv = {"num_key_value_heads": 2} if "num_key_value_heads" in a else {}
+    cfg = AutoConfig.for_model(a["model_type"], vocab_size=a["vocab_size"], hidden_size=64, intermediate_size=128, num_hidden_layers=2,
+                               num_attention_heads=4, head_dim=16, max_position_embeddings=4096, bos_token_id=257, eos_token_id=256,
+                               tie_word_embeddings=a["tie_word_embeddings"], initializer_range=0.3, **kv)
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(0)
+        model = AutoModelForCausalLM.from_config(cfg, dtype=torch.float32)
+    return model, _byte_tokenizer(add_bos=a["model_type"] != "gpt_neox")  # Pythia's tokenizer adds no BOS
+
 def _tiny_model(name: str):
     "A 2-layer, 64-wide random model with a fixed seed, and its tokenizer."
     from transformers import LlamaConfig, GPTNeoXConfig, AutoModelForCausalLM
@@ -213,6 +228,7 @@ def _load(name: str, spec, dt):
     "(model, tokenizer) from the registry, a local folder or the hub, in dtype `dt` (not yet moved to a device)."
     from transformers import AutoModelForCausalLM, AutoTokenizer
     if spec is not None and spec.source == "tiny": return _tiny_model(name)
+    if name.startswith("dry:"): return _dry_model(name.removeprefix("dry:"))
     if spec is not None and spec.source == "package":
         d = _convert_gguf(name)
         return AutoModelForCausalLM.from_pretrained(d, dtype=dt), AutoTokenizer.from_pretrained(d)

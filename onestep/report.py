@@ -45,6 +45,7 @@ def check_values(
     if lengths is not None: ints_ok("lengths", lengths, 1)
     if seeds is not None: ints_ok("seeds", seeds, 0)
     for name, v in ints.items():
+        if name == "batch_size" and v == "auto": continue  # the most that fit the device (`onestep.plan.auto_batch_size`)
         if isinstance(v, bool) or not isinstance(v, int) or v < 1: raise ValueError(f"parameter {name!r} must be an int >= 1, got {v!r}")
     if autocast is not None and autocast not in AUTOCASTS:
         raise ValueError(f"parameter 'autocast' must be one of {list(AUTOCASTS)}, got {autocast!r}")

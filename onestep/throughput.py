@@ -16,8 +16,9 @@ from .store import Store
 from .core import named_recipe
 
 # %% auto #0
-__all__ = ['PAPER_THROUGHPUT_RATIO', 'machine', 'measure', 'one_forward', 'bare_forward', 'ar_loop', 'ar_generate', 'ar_methods',
-           'longest_solutions', 'time_capacity', 'time_lengths', 'throughput_table', 'length_table', 'plot_fig3']
+__all__ = ['DECODE_COLUMNS', 'PAPER_THROUGHPUT_RATIO', 'machine', 'measure', 'one_forward', 'bare_forward', 'ar_loop',
+           'ar_generate', 'ar_methods', 'longest_solutions', 'time_capacity', 'time_lengths', 'throughput_table',
+           'length_table', 'plot_fig3']
 
 # %% ../nbs/06_throughput.ipynb #ca9fd4ec
 def machine(device) -> str:
@@ -109,7 +110,9 @@ def time_capacity(model, store: Store, sols: pd.DataFrame, arrangement: str, mem
             made = sol.n - given_tokens(model, sol.arrangement)  # tokens the decoder emits (t1 is input for [mem] without BOS)
             rows.append({"text_id": r.text_id, "method": name, "n": sol.n, "accuracy": acc, "exact": acc >= threshold,
                          **t, "tokens_per_s": made / t["seconds"]})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=DECODE_COLUMNS)  # the same columns when there is nothing to decode
+
+DECODE_COLUMNS = ["text_id", "method", "n", "accuracy", "exact", "seconds", "iqr", "repeats", "tokens_per_s"]
 
 def time_lengths(model, lengths: list, batch_sizes: list, mem: str = "mem1", min_run_time: float = 0.5,
                  compile: bool = False, prefix: str = "bos", autocast=None) -> pd.DataFrame:
@@ -136,6 +139,7 @@ PAPER_THROUGHPUT_RATIO = 279  # one forward vs autoregressive decoding from [mem
 def throughput_table(cap: pd.DataFrame, machine: str = "") -> pd.DataFrame:
     "Per (model, source): tokens/s of one forward and of each AR decoder (exact decodes only), the longest lengths, and the ratios."
     ok = cap[cap.exact]
+    if not len(ok): return pd.DataFrame()  # nothing reached the threshold: nothing to time (the notebook says so)
     rows = {}
     for (mdl, src), d in cap.groupby(["model", "source"], sort=False):
         e = ok[(ok.model == mdl) & (ok.source == src)]
@@ -164,23 +168,30 @@ def length_table(grid: pd.DataFrame) -> pd.DataFrame:
     return out
 
 # %% ../nbs/06_throughput.ipynb #52c99b56
-def plot_fig3(cap: pd.DataFrame, grid: pd.DataFrame, machine: str = ""):
-    "Left: tokens/s (log) per model x source, one forward vs the fastest AR decoder, ratio on the bars; right: time vs N (batch 1)."
-    import matplotlib.pyplot as plt, seaborn as sns
-    ok = cap[cap.exact]
+def _bars(a1, ok: pd.DataFrame, c1, c2):
+    "Fig 3's left panel: tokens/s of one forward against the fastest AR decoder per model x source, the ratio on the bars."
     tps = ok.groupby(["model", "source", "method"], sort=False).tokens_per_s.mean().unstack("method")
     ar = [c for c in tps.columns if c.startswith("AR")]
     best = tps[ar].max(axis=1)
-    fig, (a1, a2) = plt.subplots(1, 2, figsize=(12, 4.2))
-    c1, c2 = sns.color_palette("colorblind")[:2]
     x = np.arange(len(tps)); w = 0.38
-    b1 = a1.bar(x - w / 2, tps["one forward"], w, color=c1, label="one forward from [e, m, ..., m]")
+    a1.bar(x - w / 2, tps["one forward"], w, color=c1, label="one forward from [e, m, ..., m]")
     a1.bar(x + w / 2, best, w, color=c2, label="autoregressive from [mem] (fastest decoder)")
     for xi, (one, arv) in enumerate(zip(tps["one forward"], best)):
         a1.text(xi - w / 2, one * 1.1, f"{one / arv:.0f}x", ha="center", va="bottom", fontsize=9)
     a1.set_yscale("log"); a1.set_xticks(x, [f"{m}\n{s}" for m, s in tps.index], fontsize=8)
     a1.set(ylabel="throughput (tokens / s)", title="Longest reconstructed text, batch 1")
     a1.set_ylim(top=tps["one forward"].max() * 6); a1.legend(fontsize=7, loc="upper right")
+
+def plot_fig3(cap: pd.DataFrame, grid: pd.DataFrame, machine: str = ""):
+    "Left: tokens/s (log) per model x source, one forward vs the fastest AR decoder, ratio on the bars; right: time vs N (batch 1)."
+    import matplotlib.pyplot as plt, seaborn as sns
+    ok = cap[cap.exact]
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(12, 4.2))
+    c1, c2 = sns.color_palette("colorblind")[:2]
+    if len(ok): _bars(a1, ok, c1, c2)
+    else:
+        a1.text(0.5, 0.5, "no stored solution reached the threshold:\nnothing to time", ha="center", va="center", transform=a1.transAxes)
+        a1.set(xticks=[], yticks=[], title="Longest reconstructed text, batch 1")
     g = grid[grid.batch == grid.batch.min()]
     styles = {"one forward": (c1, "-"), "one forward, bare model call": (c1, ":")}
     for i, (meth, d) in enumerate(g.groupby("method", sort=False)):
