@@ -8,7 +8,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("preset", ["04_interpretation.paper.yaml", "05_connectivity.paper.yaml"])
+@pytest.mark.parametrize("preset", ["04_interpretation.paper.yaml"])  # the others: scripts/dry_run.py (figures/plan/dry_run.md)
 def test_a_paper_preset_runs_dry(preset, tmp_path):
     section, p = dry_run_params(ROOT / "nbs" / "params" / preset, tmp_path / "store", tmp_path / "out")
     assert all(m.startswith("dry:") for m in p["models"]) and p["steps"] == 2 and p["batch_size"] == "auto"
