@@ -14,7 +14,8 @@ import platformdirs
 
 # %% auto #0
 __all__ = ['MODELS', 'DEFAULT_MODEL', 'PAPER_MODELS', 'ModelSpec', 'model_table', 'model_table_markdown', 'UnknownModelError',
-           'ModelUnavailableError', 'cache_dir', 'package_file', 'load_model', 'autocast_dtype', 'each_model']
+           'ModelUnavailableError', 'cache_dir', 'package_file', 'load_model', 'cpu_has_bf16', 'autocast_dtype',
+           'each_model']
 
 # %% ../nbs/00a_models.ipynb #c67ddaa0
 @dataclass(frozen=True)
@@ -268,11 +269,23 @@ def load_model(
     return model, tok
 
 # %% ../nbs/00a_models.ipynb #757e8c6a
-def autocast_dtype(name: str):
-    "The torch dtype an `autocast` parameter names ('bfloat16', 'float16'), or None for 'none'."
+def cpu_has_bf16(cpuinfo: str | None = None) -> bool:
+    "Whether this CPU has bf16 instructions (AVX512-BF16 or AMX-BF16), read from /proc/cpuinfo's flags (or the text given)."
+    if cpuinfo is None:
+        from pathlib import Path
+        f = Path("/proc/cpuinfo"); cpuinfo = f.read_text() if f.exists() else ""
+    flags = {w for l in cpuinfo.splitlines() if l.startswith("flags") for w in l.split(":", 1)[-1].split()}
+    return bool(flags & {"avx512_bf16", "amx_bf16"})
+
+def autocast_dtype(name: str, device: str = "cpu"):
+    "The torch dtype an `autocast` parameter names ('bfloat16', 'float16'), None for 'none'; 'auto': bf16 where `device` has it."
     if name == "none": return None
+    if name == "auto":
+        dev = torch.device("cuda" if device == "auto" and torch.cuda.is_available() else "cpu" if device == "auto" else device)
+        ok = torch.cuda.is_bf16_supported() if dev.type == "cuda" else cpu_has_bf16() if dev.type == "cpu" else False
+        return torch.bfloat16 if ok else None
     dt = getattr(torch, str(name), None)
-    if not isinstance(dt, torch.dtype): raise ValueError(f"autocast must be 'none' or a dtype name such as 'bfloat16', got {name!r}")
+    if not isinstance(dt, torch.dtype): raise ValueError(f"autocast must be 'none', 'auto' or a dtype name such as 'bfloat16', got {name!r}")
     return dt
 
 def each_model(

@@ -26,7 +26,7 @@ def check_params(**params) -> None:
             raise TypeError(f"parameter {name!r} must be {want}, got {value!r} ({type(value).__name__}); "
                             f"with papermill pass e.g. -p {name} <value> or a YAML parameter file (-f)")
 
-AUTOCASTS = ("none", "bfloat16", "float16")  # the `autocast` parameter's names
+AUTOCASTS = ("none", "bfloat16", "float16", "auto")  # the `autocast` parameter's names
 
 def check_values(
     lengths: list | None = None,   # a length grid: non-empty, ints >= 1, each once

@@ -230,6 +230,7 @@ def solve_batch(model, store: Store, batch: list[Job], tag: str, autocast=None, 
     def keep(i: int, sol: Solution):
         ids, acc = reconstruct(model, sol, autocast)
         sol.meta["decoded_accuracy"] = acc
+        if autocast is not None: sol.meta["decoded_accuracy_fp32"] = reconstruct(model, sol, None)[1]  # the same vectors without autocast
         sol.meta["sources"] = sources[i]
         store.put(batch[i].key(tag), sol)
         if on_stored is not None: on_stored()
