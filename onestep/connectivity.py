@@ -12,7 +12,6 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 import torch
-import torch.nn.functional as F
 from tqdm.auto import tqdm
 from .core import (Recipe, Solution, RESULTS_VERSION, PHASES, _Ledger, _build_inputs, scored_loss, decode,
                           get_arrangement, prefix_embedding)
