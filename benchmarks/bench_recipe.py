@@ -1,59 +1,83 @@
-"""Benchmark: the paper's recipe against FAST_RECIPE, side by side in one run, on the same texts.
+"""Benchmark: wall time and evaluations per solved problem, the paper's recipe in fp32 against faster recipes and compute settings.
 
-    .venv/bin/python benchmarks/bench_recipe.py [--texts 2] [--lengths 16,32] [--budget 600] [--out figures/bench_recipe.md]
+    .venv/bin/python benchmarks/bench_recipe.py [--texts 8] [--lengths 32] [--budget 3000] \
+        [--candidates "paper@none,lr 0.1@auto,fast@auto"] [--fresh] [--out figures/bench_recipe.md]
 
-Both recipes train the same problems (natural and random text, `--texts` per source) in a fresh, temporary store, so
-nothing is reused: evaluations until the one-forward decode is exact (an unsolved problem costs the whole budget) and
-wall time are measured now, on this machine. FAST_RECIPE warm-starts each length from the previous length's solution,
-so its cost at a length is summed over the lengths before it. Prints the ratio table and writes it as Markdown.
+Every candidate (a name in `onestep.recipes.CANDIDATES`, `@` the autocast it runs under: none, auto or bfloat16) trains
+the same problems: `--texts` natural and `--texts` random-word texts, one batch per source and length, so that each
+batch's wall time belongs to one source. The results go to a store of the benchmark's own (`--store`), so a run that is
+stopped resumes from its checkpoints on a plain re-run; `--fresh` empties it first, so that every number is measured now.
+A candidate's wall time per solved problem is its batches' wall time (until the last problem left) over the problems
+solved: unsolved problems cost the whole budget. The ratio is the paper's in fp32 over the candidate's. Under autocast,
+the table also says how many solutions decode exactly in fp32. Run nothing else meanwhile: wall times are measured.
 """
-import argparse, platform, tempfile, time
+import argparse, platform, shutil, time
+from pathlib import Path
 import numpy as np, pandas as pd, torch
-from onestep.core import PAPER_RECIPE, FAST_RECIPE
+from onestep.core import PAPER_RECIPE
 from onestep.data import load_texts
-from onestep.models import load_model
-from onestep.recipes import recipe_study, cost_summary
+from onestep.models import load_model, autocast_dtype
+from onestep.recipes import recipe_study, get_candidates, _quantile
 from onestep.store import Store
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--model", default="smollm2-135m")
 ap.add_argument("--sources", default="shakespeare,random")
-ap.add_argument("--texts", type=int, default=2)
-ap.add_argument("--lengths", default="16,32")
-ap.add_argument("--budget", type=int, default=600)
+ap.add_argument("--texts", type=int, default=8)
+ap.add_argument("--lengths", default="32")
+ap.add_argument("--budget", type=int, default=3000)
+ap.add_argument("--candidates", default="paper@none,lr 0.1@auto,lr 0.3, cosine over 300@auto,fast@auto")
+ap.add_argument("--store", default="runs/bench_recipe")
+ap.add_argument("--fresh", action="store_true", help="empty the benchmark's store first")
 ap.add_argument("--out", default="figures/bench_recipe.md")
 a = ap.parse_args()
 lengths = [int(n) for n in a.lengths.split(",")]
+cands = [tuple(c.rsplit("@", 1)) if "@" in c else (c, "none") for c in a.candidates.split(",") if c]
+if cands[0] != ("paper", "none"): raise SystemExit("the first candidate must be paper@none: the ratios are to it")
+get_candidates([n for n, _ in cands])  # unknown names fail here, before any work
+if a.fresh and Path(a.store).exists(): shutil.rmtree(a.store)
+store = Store(a.store)
 
 model, tok = load_model(a.model)
-runs, wall = [], {}
-with tempfile.TemporaryDirectory() as tmp:
-    for name, recipe in [("paper", PAPER_RECIPE), ("fast", FAST_RECIPE)]:
-        t0 = time.perf_counter()
-        for src in a.sources.split(","):
-            texts = load_texts(src, a.texts, model=model, tokenizer=tok, n_tokens=max(lengths))
-            r = recipe_study(model, tok, texts, lengths, [0], {name: recipe}, a.budget, Store(tmp), progress=False)
-            runs.append(r.assign(source=src))
-        wall[name] = time.perf_counter() - t0
-s = cost_summary(pd.concat(runs, ignore_index=True)).set_index(["recipe", "source", "n"])
+texts = {src: load_texts(src, a.texts, model=model, tokenizer=tok, n_tokens=max(lengths)) for src in a.sources.split(",")}
+rows, t0 = [], time.perf_counter()
+for name, compute in cands:
+    ac = autocast_dtype(compute, "cpu")
+    for src, ts in texts.items():
+        r = recipe_study(model, tok, ts, lengths, [0], get_candidates([name]), a.budget, store, batch_size=len(ts), autocast=ac, progress=False)
+        for n, g in r.groupby("n"):  # one batch: its wall time is the time its last problem left (a warm chain: summed over its lengths)
+            solved = int(g.solved.sum())
+            wall = float(r[r.n <= n].groupby("n").seconds.max().sum()) if g.warm_start.iloc[0] else float(g.seconds.max())
+            fp32 = g.get("decoded_accuracy_fp32")
+            rows.append({"recipe": name, "compute": "fp32" if ac is None else str(ac).removeprefix("torch."), "source": src, "n": n,
+                         "problems": len(g), "solved": solved, "median": _quantile(g.cost, g.solved, 0.5), "p90": _quantile(g.cost, g.solved, 0.9),
+                         "wall": wall, "per_solved": wall / solved if solved else np.inf,
+                         "fp32_exact": int(((fp32 >= 1.0) & g.solved).sum()) if ac is not None and fp32 is not None else None})
+    print(f"{name} @ {compute}: done ({time.perf_counter() - t0:.0f} s since start)", flush=True)
+res = pd.DataFrame(rows)
 
 def ev(v): return f"{v:.0f}" if np.isfinite(v) else "unsolved"
 lines = [f"# Recipe benchmark ({a.model}, {platform.machine()} CPU, torch {torch.__version__}, {torch.get_num_threads()} threads)", "",
-         f"{a.texts} texts per source, N = {a.lengths}, budget {a.budget} evaluations per problem, arrangement e_m; "
-         f"paper = {PAPER_RECIPE}; fast = {FAST_RECIPE}. Evaluations of a warm-started recipe are summed over its "
-         f"chain of lengths (it paid for the shorter ones too).", "",
-         "| source | N | solved, paper | solved, fast | median evals, paper | median evals, fast | paper / fast (median evals) |",
-         "|---|---|---|---|---|---|---|"]
-for (src, n), p in s.loc["paper"].iterrows():
-    f = s.loc[("fast", src, n)]
-    ratio = p["median"] / f["median"] if np.isfinite(f["median"]) else float("nan")
-    r = "-" if np.isnan(ratio) else (f"≥ {(a.budget + 1) / f['median']:.1f}x" if np.isinf(ratio) else f"{ratio:.1f}x")
-    lines.append(f"| {src} | {n} | {p.solved * p.problems:.0f}/{p.problems} | {f.solved * f.problems:.0f}/{f.problems} | "
-                 f"{ev(p['median'])} | {ev(f['median'])} | {r} |")
-lines += ["", f"Wall time for all problems: paper {wall['paper']:.0f} s, fast {wall['fast']:.0f} s: "
-          f"**{wall['paper'] / wall['fast']:.1f}x less with FAST_RECIPE** (unsolved problems cost the whole budget; "
-          f"'≥': the paper's recipe solved fewer than half within it, so its median is only known to be higher).", ""]
+         f"{a.texts} texts per source, N = {a.lengths}, one seed, budget {a.budget} evaluations per problem, arrangement e_m, "
+         f"one batch of {a.texts} per source, candidate and length. paper = {PAPER_RECIPE}; the others as `onestep.recipes.CANDIDATES` "
+         f"names them. 'wall / solved': the batch's wall time over the problems it solved; 'vs paper': the paper's (fp32) over this one's "
+         f"(≥ where the paper's median is censored at the budget). 'fp32-exact': solutions found under autocast that also decode exactly in fp32.", ""]
+for n in lengths:
+    for src in texts:
+        s = res[(res.source == src) & (res.n == n)]
+        p, first = s.iloc[0], s.index[0]
+        lines += [f"## {src}, N={n}", "", "| recipe | compute | solved | median evals | p90 evals | wall s | wall / solved s | vs paper: wall / solved | vs paper: median evals | fp32-exact |",
+                  "|---|---|---|---|---|---|---|---|---|---|"]
+        for i, r in s.iterrows():
+            w = "-" if i == first else (f"{p.per_solved / r.per_solved:.1f}x" if np.isfinite(r.per_solved) else "-")
+            if i != first and not np.isfinite(p.per_solved) and np.isfinite(r.per_solved): w = f"≥ {p.wall / r.per_solved:.1f}x"
+            e = "-" if i == first or not np.isfinite(r["median"]) else (("≥ " if not np.isfinite(p["median"]) else "") +
+                                                                     f"{(p['median'] if np.isfinite(p['median']) else a.budget + 1) / r['median']:.1f}x")
+            fx = "-" if r.fp32_exact is None or pd.isna(r.fp32_exact) else f"{int(r.fp32_exact)}/{r.solved}"
+            lines.append(f"| {r.recipe} | {r.compute} | {r.solved}/{r.problems} | {ev(r['median'])} | {ev(r.p90)} | {r.wall:.0f} | "
+                         f"{r.per_solved:.0f} | {w} | {e} | {fx} |".replace("| inf |", "| - |"))
+        lines.append("")
 text = "\n".join(lines)
 print(text)
-from pathlib import Path
 Path(a.out).parent.mkdir(parents=True, exist_ok=True); Path(a.out).write_text(text)
+res.to_csv(Path(a.out).with_suffix(".csv"), index=False)

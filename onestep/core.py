@@ -21,9 +21,10 @@ __all__ = ['ARRANGEMENTS', 'TABLE1_ARRANGEMENTS', 'DEFAULT_ARRANGEMENT', 'PREFIX
            'RECIPES', 'RESULTS_VERSION', 'PHASES', 'LOGIT_ELEMENTS', 'Arrangement', 'get_arrangement',
            'token_embeddings', 'embedding_std', 'prefix_embedding', 'text_prefix', 'context_length', 'check_length',
            'take_tokens', 'Recipe', 'named_recipe', 'save_vectors', 'ResultVersionError', 'known_fields',
-           'load_vectors', 'Solution', 'init_vector', 'start_vector', 'Checkpoint', 'training_loss', 'scored_loss',
-           'scored_argmax', 'fit', 'token_accuracy', 'c_tokens', 'given_tokens', 'decoded_c_tokens', 'start_token',
-           'h_lm', 'nats_to_bits', 'kv_cache', 'mem_inputs', 'decode', 'reconstruct', 'compress', 'decode_text']
+           'load_vectors', 'Solution', 'init_vector', 'start_vector', 'Checkpoint', 'training_loss', 'margin_weight',
+           'scored_loss', 'scored_argmax', 'fit', 'token_accuracy', 'c_tokens', 'given_tokens', 'decoded_c_tokens',
+           'start_token', 'h_lm', 'nats_to_bits', 'kv_cache', 'mem_inputs', 'decode', 'reconstruct', 'compress',
+           'decode_text']
 
 # %% ../nbs/00_core.ipynb #ce51aa51
 @dataclass(frozen=True)
@@ -188,12 +189,13 @@ class Recipe:
     history: int = 10                 # L-BFGS history size
     warm_start: bool = False          # a length search starts each length from the vectors of the previous one
     decay: int = 0                    # evaluations over which the cosine schedule falls (0: the budget, `steps`); then it stays at the floor
+    margin: float = 0.0               # margin-aware loss: a position whose target logit leads the runner-up by `margin` stops pulling (0: plain)
 
     def __post_init__(self):
         for k in ("steps", "warmup", "switch", "history", "decay"):
             v = getattr(self, k)
             if isinstance(v, bool) or not isinstance(v, int) or v < 0: raise TypeError(f"Recipe.{k} must be an int >= 0, got {v!r}")
-        for k in ("lr", "weight_decay", "eps", "init_std", "stop_accuracy", "lr_floor", "temperature"):
+        for k in ("lr", "weight_decay", "eps", "init_std", "stop_accuracy", "lr_floor", "temperature", "margin"):
             v = getattr(self, k)
             if isinstance(v, bool) or not isinstance(v, (int, float)): raise TypeError(f"Recipe.{k} must be a number, got {v!r}")
         object.__setattr__(self, "betas", tuple(float(b) for b in self.betas))
@@ -203,6 +205,7 @@ class Recipe:
         if not 0 < self.stop_accuracy <= 1: raise ValueError(f"Recipe.stop_accuracy must be in (0, 1], got {self.stop_accuracy}")
         if not 0 <= self.lr_floor <= 1: raise ValueError(f"Recipe.lr_floor must be in [0, 1], got {self.lr_floor}")
         if self.temperature <= 0: raise ValueError(f"Recipe.temperature must be > 0, got {self.temperature}")
+        if self.margin < 0: raise ValueError(f"Recipe.margin must be >= 0 (0: plain cross-entropy), got {self.margin}")
         if self.prefix not in PREFIXES: raise ValueError(f"Recipe.prefix must be one of {PREFIXES}, got {self.prefix!r}")
         if not isinstance(self.warm_start, bool): raise TypeError(f"Recipe.warm_start must be True or False, got {self.warm_start!r}")
 
@@ -525,6 +528,12 @@ class Checkpoint:
         p = Path(self.path); p.unlink(missing_ok=True)
         for t in p.parent.glob(f".{p.stem}.*.tmp"): t.unlink(missing_ok=True)  # of this file, or of a file beside it named like it
 
+def _fields(recipe: Recipe) -> dict:
+    "The recipe's fields, less those at a default that does not change a fit (`margin` 0), so that signatures of before the option stay."
+    d = asdict(recipe)
+    if not d["margin"]: d.pop("margin")
+    return d
+
 def _signature(*parts) -> str:
     "A checksum of what a batch's optimisation depends on (tensors by their bytes): a checkpoint of another batch never resumes it."
     h = hashlib.sha256()
@@ -607,6 +616,18 @@ def _scored_rows(model, x: Tensor, k: int, autocast) -> tuple[Tensor, Callable, 
         return z if cap is None else torch.tanh(z / cap) * cap
     return h, logits, head.out_features
 
+def margin_weight(
+    logits: Tensor,             # (R, V) logits of R positions
+    target: Tensor,             # (R,) their target ids
+    margin: float,              # the lead (target logit minus the best other one) at which a position stops pulling
+) -> Tensor:                    # (R,) weights in [0, 1]: 1 where the lead is <= 0 (argmax wrong), 0 from a lead of `margin` on
+    "Each position's share of a margin-aware loss: its margin deficit, `(margin - lead) / margin` clamped to [0, 1]. The criterion is"
+    " every argmax right, and the slowest positions decide it: positions that already lead by the margin stop pulling, until they slip."
+    top = logits.topk(2, dim=-1)
+    mine = logits.gather(-1, target[:, None]).squeeze(-1)
+    other = torch.where(top.indices[:, 0] == target, top.values[:, 1], top.values[:, 0])
+    return ((margin - (mine - other)) / margin).clamp(0, 1)
+
 def _chunk(rows: int | None, vocab: int | None, total: int, device) -> int:
     return rows or (max(1, LOGIT_ELEMENTS.get(device.type, LOGIT_ELEMENTS["cpu"]) // vocab) if vocab else total)
 
@@ -617,6 +638,7 @@ def scored_loss(
     autocast: torch.dtype | None = None,
     temperature: float = 1.0,   # the loss to minimise is at this temperature (`Recipe.temperature`)
     rows: int | None = None,    # logit rows made at once (default: `LOGIT_ELEMENTS` of the device / vocabulary)
+    margin: float = 0.0,        # `Recipe.margin`: weigh each position's loss by its clamped margin deficit (see `margin_weight`)
 ) -> tuple[Tensor, Tensor, Tensor]:  # loss (A,) with gradient to `x`; cross-entropy at temperature 1 (A,); argmax right (A, K)
     "One forward pass and its per-problem mean cross-entropy, with logits made a chunk of rows at a time and each dropped before the next"
     " (its gradient to the hidden states is taken at once), so that memory does not grow with A x K x vocabulary."
@@ -631,6 +653,7 @@ def scored_loss(
             z = logits(hc)
             c = F.cross_entropy(z, tc, reduction="none")
             t = c if temperature == 1 else F.cross_entropy(z / temperature, tc, reduction="none")
+            if margin: t = t * margin_weight(z.detach(), tc, margin)
             if grad: g.append(torch.autograd.grad(t, hc, torch.full_like(t, 1 / K))[0])  # as the mean over K positions would give
         ce.append(c.detach()); lt.append(t.detach()); hit.append(z.detach().argmax(-1) == tc)
     ce, loss, hit = torch.cat(ce).view(A, K).mean(1), torch.cat(lt).view(A, K).mean(1), torch.cat(hit).view(A, K)
@@ -698,7 +721,7 @@ def fit(
     ledger = _Ledger(B, _components(free if "e" in frozen else e_idx, free if "m" in frozen else m_idx), recipe.steps, recipe.stop_accuracy, solution)
     bar = tqdm(total=recipe.steps + 1, disable=not progress, desc=f"fit B={B} N={n} {arr.name}", unit="eval", leave=False)
     if checkpoint is not None or extend is not None:
-        sig = lambda r: _signature(tg, seeds, e_idx, m_idx, arr.name, asdict(r), frozen, {**info, "recipe": asdict(r)}, *e_vecs, *m_vecs)
+        sig = lambda r: _signature(tg, seeds, e_idx, m_idx, arr.name, _fields(r), frozen, {**info, "recipe": _fields(r)}, *e_vecs, *m_vecs)
         _checkpointing(checkpoint, extend if recipe.optimizer == "adamw" else None, ledger, bar, e_vecs, m_vecs, sig(recipe), sig(replace(recipe, steps=0)))
 
     # one evaluation: a forward pass of problems `act`, their losses; the ledger keeps the best and stops the finished
@@ -706,7 +729,7 @@ def fit(
         E = torch.stack([e_vecs[i] for i in e_idx[a].tolist()])
         M = torch.stack([m_vecs[i] for i in m_idx[a].tolist()]) if arr.uses_m else None
         x = _build_inputs(arr, n, E, M, tok_emb[a] if tok_emb is not None else None, pre)
-        return E, M, *scored_loss(model, x, scored[a], autocast, recipe.temperature)  # logits a chunk at a time
+        return E, M, *scored_loss(model, x, scored[a], autocast, recipe.temperature, margin=recipe.margin)  # logits a chunk at a time
     def evaluate(act: Tensor) -> Tensor:
         if micro is None or len(act) <= micro: E, M, loss, ce, hit = forward(act)
         else: E, M, loss, ce, hit = _micro_batches(forward, vectors, act, micro)  # one objective, `micro` problems per pass

@@ -77,6 +77,7 @@ class Job:
         d["recipe"].pop("warm_start")  # read by length searches, not by `fit`: where a job starts is `init_from`
         if d["frozen"] is None: d.pop("frozen")  # keys of jobs that freeze nothing are those of before the option
         if not d["recipe"]["decay"]: d["recipe"].pop("decay")  # likewise for a schedule that falls over the whole budget
+        if not d["recipe"]["margin"]: d["recipe"].pop("margin")  # and for the plain cross-entropy
         d["results_version"] = RESULTS_VERSION; d["compute"] = compute
         return hashlib.sha256(json.dumps(d, sort_keys=True, default=str).encode()).hexdigest()[:32]
 
