@@ -18,8 +18,8 @@ from .core import (Recipe, Solution, RESULTS_VERSION, PHASES, _Ledger, _build_in
 from .store import Store, compute_tag, resolve, batch_sizer
 
 # %% auto #0
-__all__ = ['PATH_COLUMNS', 'bezier', 'arc_length', 'fit_curves', 'path_accuracy', 'CurveJob', 'run_curves', 'connectivity_table',
-           'plot_fig6']
+__all__ = ['PATH_COLUMNS', 'LENGTH_COLUMNS', 'CROSS_COLUMNS', 'CURVE_NAMES', 'bezier', 'arc_length', 'fit_curves',
+           'path_accuracy', 'CurveJob', 'run_curves', 'connectivity_study', 'connectivity_table', 'plot_fig6']
 
 # %% ../nbs/05_connectivity.ipynb #9bdb40f7
 def bezier(t: torch.Tensor, ends: torch.Tensor, controls: torch.Tensor) -> torch.Tensor:
@@ -45,10 +45,12 @@ def fit_curves(
     vectors: str = "e",                # 'e' (the ends share one m, kept fixed) or 'em'
     seed: int = 0,                     # seed of the sampled t
     autocast=None, progress: bool = True, callback=None, meta: list | None = None,
+    points: int = 1,                   # t per curve and step, one in each of `points` equal strata of [0, 1] (1: the paper's one random t)
 ) -> list[Solution]:                   # per curve: `e` = its control points (controls, d), `m` = those in m (or None)
-    "Fit Bezier curves between pairs of solutions by minimising the loss at a random t per step (Eq. 4), batched."
+    "Fit Bezier curves between pairs of solutions by minimising the mean loss at `points` stratified random t per step (Eq. 4), batched."
     if recipe.optimizer != "adamw": raise ValueError("curves are fitted with AdamW (each step sees a new random t); use an AdamW recipe")
     if vectors not in ("e", "em"): raise ValueError(f"vectors must be 'e' or 'em', got {vectors!r}")
+    if isinstance(points, bool) or not isinstance(points, int) or points < 1: raise ValueError(f"points must be an int >= 1, got {points!r}")
     a0 = starts[0]; arr = get_arrangement(a0.arrangement)
     for a, b in zip(starts, ends):
         if a.target != b.target or a.arrangement != b.arrangement or a.prefix != b.prefix or len(a.target) != a0.n:
@@ -67,7 +69,7 @@ def fit_curves(
     C_m = [torch.nn.Parameter(on_segment(P_m, i)) for i in range(B)] if vectors == "em" else None
     gen = torch.Generator().manual_seed(int(seed))
     info = {"curve": "bezier", "controls": controls, "vectors": vectors, "recipe": json.loads(json.dumps(asdict(recipe))),
-            "results_version": RESULTS_VERSION}
+            "points": points, "results_version": RESULTS_VERSION}
     def solution(i: int, **kw) -> Solution:
         sol = Solution(target=tg[i].tolist(), arrangement=arr.name, model=a0.model, seed=int(seed), prefix=a0.prefix,
                        meta={**info, **(dict(meta[i]) if meta is not None else {})}, **kw)
@@ -77,14 +79,17 @@ def fit_curves(
     bar = tqdm(total=recipe.steps + 1, disable=not progress, desc=f"curves B={B} N={n}", unit="eval", leave=False)
     def params(idx) -> list: return [C_e[i] for i in idx.tolist()] + ([C_m[i] for i in idx.tolist()] if C_m else [])
 
-    def evaluate(act: torch.Tensor) -> torch.Tensor:  # points on the curves at one random t each, then as in `fit`
-        t = torch.rand(len(act), generator=gen).to(dev)
+    def evaluate(act: torch.Tensor) -> torch.Tensor:  # `points` points on each curve (one pass for all), then as in `fit`
+        A, k = len(act), points
+        t = ((torch.arange(k).repeat(A) + torch.rand(A * k, generator=gen)) / k).to(dev)  # curve i's k points: rows i*k .. i*k+k-1
         Ce = torch.stack([C_e[i] for i in act.tolist()])
         Cm = torch.stack([C_m[i] for i in act.tolist()]) if C_m else None
-        E = bezier(t, P_e[act], Ce)
-        M = bezier(t, P_m[act], Cm) if C_m else P_m[act, 0]
-        loss, ce, hit = scored_loss(model, _build_inputs(arr, n, E, M, None, pre), tg[act], autocast)
-        ledger.record(act, Ce, Cm, ce, hit.float().mean(1)); bar.update(1)
+        rep = lambda x: x.repeat_interleave(k, 0)
+        E = bezier(t, rep(P_e[act]), rep(Ce))
+        M = bezier(t, rep(P_m[act]), rep(Cm)) if C_m else rep(P_m[act, 0])
+        loss, ce, hit = scored_loss(model, _build_inputs(arr, n, E, M, None, pre), rep(tg[act]), autocast)
+        loss, ce, acc = loss.view(A, k).mean(1), ce.view(A, k).mean(1), hit.float().view(A, k, -1).mean((1, 2))
+        ledger.record(act, Ce, Cm, ce, acc); bar.update(1)
         return loss
 
     for name, until in recipe.phases(): PHASES[name](recipe, params, evaluate, ledger, until)
@@ -93,6 +98,9 @@ def fit_curves(
 
 # %% ../nbs/05_connectivity.ipynb #03712b40
 PATH_COLUMNS = ["model", "text_id", "pair", "path", "t", "accuracy"]  # a table of paths: one row per pair, path and point t
+LENGTH_COLUMNS = ["model", "text_id", "pair", "path", "length_ratio", "min_accuracy", "late_loss_drop"]  # one row per fitted curve
+CROSS_COLUMNS = ["model", "text A", "text B", "t", "accuracy vs A", "accuracy vs B", "midpoint decodes to"]  # segments between texts
+CURVE_NAMES = {1: "quadratic Bezier", 2: "cubic Bezier"}  # curves by their control points
 
 @torch.no_grad()
 def path_accuracy(model, start: Solution, end: Solution, curve: Solution | None = None, grid: int = 21,
@@ -121,12 +129,14 @@ class CurveJob:
     controls: int = 1          # control points (1: quadratic)
     vectors: str = "e"         # 'e' or 'em'
     seed: int = 0              # seed of the sampled t
+    points: int = 1            # stratified t per curve and step (see `fit_curves`)
 
     @property
     def sources(self) -> tuple: return (self.start, self.end)  # the curve is fitted between these stored solutions
 
     def key(self, compute: str = "float32") -> str:
         d = asdict(self); d.update(kind="bezier", results_version=RESULTS_VERSION, compute=compute)
+        if d["points"] == 1: d.pop("points")  # keys of curves with the paper's one t are those of before the option
         return hashlib.sha256(json.dumps(d, sort_keys=True, default=str).encode()).hexdigest()[:32]
 
 def run_curves(jobs: list, model, store: Store, batch_size: int | str = 16, autocast=None, progress: bool = True) -> pd.DataFrame:
@@ -134,20 +144,74 @@ def run_curves(jobs: list, model, store: Store, batch_size: int | str = 16, auto
     tag = compute_tag(model, autocast)
     missing = [j for j in dict.fromkeys(jobs) if not store.done(j, tag)]  # absent, or its ends were refitted since
     groups: dict = {}
-    for j in missing: groups.setdefault((j.recipe, j.controls, j.vectors, j.seed), []).append(j)
+    for j in missing: groups.setdefault((j.recipe, j.controls, j.vectors, j.seed, j.points), []).append(j)
     bar = tqdm(total=len(jobs), initial=len(jobs) - len(missing), desc="curves", disable=not progress)
     sizer = batch_sizer(batch_size, model, autocast)  # 'auto': per length, the most that fit (a point on a curve costs a problem)
-    for (rcp, c, v, seed), js in groups.items():
+    for (rcp, c, v, seed, pts), js in groups.items():
         s0 = store.get(js[0].start)
         size = sizer(s0.n, s0.arrangement, s0.prefix) if callable(sizer) else sizer
+        size = max(1, size // pts)  # each curve is `pts` problems in a forward pass
         for k in range(0, len(js), size):
             batch = js[k:k + size]
             sources = [{k: store.digest(k) for k in j.sources} for j in batch]
             def keep(i, sol, batch=batch, sources=sources): sol.meta["sources"] = sources[i]; store.put(batch[i].key(tag), sol); bar.update(1)
             fit_curves(model, [store.get(j.start) for j in batch], [store.get(j.end) for j in batch], rcp, c, v, seed,
-                       autocast, progress, keep, meta=[{"start": j.start, "end": j.end} for j in batch])
+                       autocast, progress, keep, meta=[{"start": j.start, "end": j.end} for j in batch], points=pts)
     bar.close()
     return store.frame([j.key(tag) for j in jobs])
+
+# %% ../nbs/05_connectivity.ipynb #ed033c64
+def connectivity_study(
+    model, tokenizer,                 # the loaded model (its `onestep_name` names it in the tables) and its tokenizer
+    texts: list, m_texts: list,       # TextItems whose solutions are joined; those the frozen m is learned on (vectors 'e')
+    n: int, seeds: list,              # tokens per text; seeds of each text's solutions
+    recipe: Recipe,                   # the solutions' recipe
+    curve_recipe: Recipe,             # the curves' AdamW settings (`steps`: evaluations per curve)
+    store: Store,
+    controls: list = (1,),            # control points of the curves fitted (1: quadratic, 2: cubic)
+    vectors: str = "e",               # 'e': one learned m, frozen (curves in e); 'em': own m, curves in both
+    grid: int = 21,                   # points t where paths are decoded
+    cross_pairs: int = 1,             # pairs of solutions of different texts decoded along their segment (0: none)
+    points: int = 1,                  # stratified t per curve and step (`fit_curves`)
+    batch_size: int | str = 16, autocast=None, executor=None,
+) -> dict:                            # 'solutions', 'paths' (`PATH_COLUMNS`), 'lengths' (per curve), 'cross' (between texts): DataFrames
+    "Fig 6 for one model: solutions, curves between every exact pair of one text, and decoded accuracy along segments and curves."
+    bad = [c for c in controls if c not in CURVE_NAMES]
+    if bad: raise ValueError(f"controls must be among {list(CURVE_NAMES)} (quadratic, cubic), got {bad}")
+    from onestep.core import take_tokens
+    from onestep.store import Job, run_jobs, learn_m, late_loss_drop
+    name, extra = model.onestep_name, {}
+    if vectors == "e":  # one m, learned on m_texts, frozen for every solution: the ends of a curve share it
+        if not m_texts: raise ValueError("vectors='e' needs texts to learn the shared m on (m_texts)")
+        m_from, _ = learn_m(model, tokenizer, m_texts, n, recipe, store, "connectivity-m", autocast=autocast, executor=executor, batch_size=batch_size)
+        extra = dict(init_from=m_from, frozen="m")
+    jobs = [Job(name, t.id, tuple(take_tokens(t, tokenizer, n)), recipe=recipe, seed=s, tag="connectivity", **extra) for t in texts for s in seeds]
+    sols = run_jobs(jobs, model, store, batch_size=batch_size, autocast=autocast, executor=executor).assign(model=name)
+    ok = sols[sols.decoded_accuracy >= 0.99]
+    pairs = [(a, b) for _, g in ok.groupby("text_id", sort=False) for a, b in combinations(g.key, 2)]
+    curves = {c: run_curves([CurveJob(name, a, b, curve_recipe, c, vectors, points=points) for a, b in pairs], model, store, batch_size, autocast)
+              for c in controls}
+    ts, paths, lengths, cross = np.linspace(0, 1, grid).round(6), [], [], []
+    for p, (a, b) in enumerate(pairs):
+        A, B = store.get(a), store.get(b)
+        row = {"model": name, "text_id": A.meta["text_id"], "pair": p}
+        ends = torch.cat([torch.stack([A.e, B.e]), torch.stack([A.m, B.m])], -1) if vectors == "em" else torch.stack([A.e, B.e])
+        paths.append(pd.DataFrame({**row, "path": "linear", "t": ts, "accuracy": path_accuracy(model, A, B, None, grid, autocast=autocast)[0]}))
+        for c in controls:
+            cv, label = store.get(curves[c].key[p]), CURVE_NAMES[c]
+            acc = path_accuracy(model, A, B, cv, grid, autocast=autocast)[0]
+            paths.append(pd.DataFrame({**row, "path": label, "t": ts, "accuracy": acc}))
+            lengths.append({**row, "path": label, "length_ratio": arc_length(ends, torch.cat([cv.e, cv.m], -1) if vectors == "em" else cv.e),
+                            "min_accuracy": float(acc.min()), "late_loss_drop": late_loss_drop(cv.loss_curve)})
+    firsts = ok[ok.seed == ok.groupby("text_id").seed.transform("min")].reset_index(drop=True)
+    show = lambda ids: repr(tokenizer.decode(ids))  # quoted, newlines escaped: one table row per pair
+    for a, b in list(combinations(range(len(firsts)), 2))[:cross_pairs]:  # solutions of two different texts
+        A, B = store.get(firsts.key[a]), store.get(firsts.key[b])
+        (to_a, ids), (to_b, _), mid = path_accuracy(model, A, B, None, grid, autocast=autocast), path_accuracy(model, A, B, None, grid, target=B.target, autocast=autocast), grid // 2
+        cross.append({"model": name, "text A": show(A.target), "text B": show(B.target), "t": float(ts[mid]),
+                      "accuracy vs A": float(to_a[mid]), "accuracy vs B": float(to_b[mid]), "midpoint decodes to": show(ids[mid])})
+    return {"solutions": sols, "paths": pd.concat(paths, ignore_index=True) if paths else pd.DataFrame(columns=PATH_COLUMNS),
+            "lengths": pd.DataFrame(lengths, columns=LENGTH_COLUMNS), "cross": pd.DataFrame(cross, columns=CROSS_COLUMNS)}
 
 # %% ../nbs/05_connectivity.ipynb #5305d915
 def connectivity_table(paths: pd.DataFrame, lengths: pd.DataFrame) -> pd.DataFrame:
@@ -158,8 +222,10 @@ def connectivity_table(paths: pd.DataFrame, lengths: pd.DataFrame) -> pd.DataFra
     lo = paths.groupby(["model", "text_id", "path", "pair"], sort=False).accuracy.min().groupby(["model", "text_id", "path"], sort=False)
     t = pd.DataFrame({"pairs": lo.size(), "min accuracy (mean)": lo.mean(), "min accuracy (worst)": lo.min()})
     if len(lengths):
-        lr = lengths.groupby(["model", "text_id", "path"]).length_ratio
-        t["length ratio (mean)"], t["length ratio (max)"] = lr.mean(), lr.max()
+        lg = lengths.groupby(["model", "text_id", "path"])
+        t["length ratio (mean)"], t["length ratio (max)"] = lg.length_ratio.mean(), lg.length_ratio.max()
+        if "late_loss_drop" in lengths:  # the fit had converged where its loss no longer fell over its last half
+            t["curve fit: loss drop, last half (max)"] = lg.late_loss_drop.max()
     return t
 
 def plot_fig6(paths: pd.DataFrame, lengths: pd.DataFrame, reason: str | None = None):
