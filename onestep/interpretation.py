@@ -17,8 +17,8 @@ from .report import mean_std
 
 # %% auto #0
 __all__ = ['KINDS', 'NOTHING_SOLVED', 'interpretation_jobs', 'pair_distances', 'e_drift', 'drift_table', 'closer_fraction',
-           'token_distances', 'semantic_distances', 'binned', 'kinds_table', 'plot_fig4', 'plot_fig5',
-           'direction_or_norm']
+           'token_distances', 'semantic_distances', 'binned', 'interpretation_study', 'kinds_table', 'plot_fig4',
+           'plot_fig5', 'direction_or_norm']
 
 # %% ../nbs/04_interpretation.ipynb #ec02bb01
 def interpretation_jobs(model_name: str, conts: pd.DataFrame, recipe: Recipe, seeds_last: list, m_mode: str = "learned",
@@ -34,8 +34,9 @@ def interpretation_jobs(model_name: str, conts: pd.DataFrame, recipe: Recipe, se
 # %% ../nbs/04_interpretation.ipynb #32c779c6
 KINDS = ["same text, other seed", "same context, other text", "other context"]
 
-def pair_distances(sols: pd.DataFrame, E: np.ndarray) -> pd.DataFrame:
+def pair_distances(sols: pd.DataFrame, E: np.ndarray, E0: np.ndarray | None = None) -> pd.DataFrame:
     "All pairs of rows of `sols` (text_id, context_id, seed) with e vectors `E`: kind and distances; different texts: first seeds only."
+    " With the starts `E0`, also the distances between what training added, `e - e0` (`*_learned`)."
     i, j = np.triu_indices(len(sols), 1)  # the order of scipy's condensed distance vectors
     norms = np.linalg.norm(E, axis=1)
     t, c = sols.text_id.to_numpy(), sols.context_id.to_numpy()
@@ -44,6 +45,7 @@ def pair_distances(sols: pd.DataFrame, E: np.ndarray) -> pd.DataFrame:
     df = pd.DataFrame({"a": t[i], "b": t[j], "kind": kind, "cosine": pdist(E, "cosine"), "euclidean": pdist(E),
                        "euclidean_normalised": pdist(E / norms[:, None]),
                        "norm_difference": np.abs(norms[i] - norms[j]) / ((norms[i] + norms[j]) / 2)})
+    if E0 is not None: df["cosine_learned"], df["euclidean_learned"] = pdist(E - E0, "cosine"), pdist(E - E0)
     return df[(df.kind == KINDS[0]) | (first[i] & first[j])].reset_index(drop=True)
 
 def e_drift(model, sols: list) -> pd.DataFrame:
@@ -98,6 +100,45 @@ def binned(pairs: pd.DataFrame, col: str, bins: int = 4, y: str = "cosine") -> p
     t.index = [f"{iv.left:.3f} to {iv.right:.3f}" for iv in t.index]
     t.index.name = f"{col} bin"
     return t
+
+# %% ../nbs/04_interpretation.ipynb #d3b6c996
+def interpretation_study(
+    model, tokenizer,                 # the loaded model (its `onestep_name` names it in the tables) and its tokenizer
+    contexts: list, m_texts: list,    # natural TextItems whose beginnings are the contexts; those a learned m is trained on
+    n: int,                           # tokens of context and of each continuation
+    continuations: int,               # continuations sampled (T=1) per context
+    seeds_last: list,                 # seeds of the last continuation's solutions
+    recipe: Recipe, store,
+    m_mode: str = "learned",          # 'learned': m learned on m_texts, then frozen; 'joint': one m trained with every problem
+    batch_size: int | str = 16, autocast=None, executor=None,
+) -> dict:                            # 'runs', 'conts', 'm_runs', 'pairs' (Fig 4), 'tpairs' (Fig 5), 'checks' (re-decoded): DataFrames
+    "Figs 4-5 for one model: continuations, their solutions, how far each e moved, and the pairs of solutions with their distances."
+    from onestep.data import generated_texts
+    from onestep.store import run_jobs, learn_m, redecode_table
+    if m_mode not in ("learned", "joint"): raise ValueError(f"m_mode must be 'learned' or 'joint', got {m_mode!r}")
+    name = model.onestep_name
+    conts = pd.DataFrame([{"text_id": g.id, "context_id": c.id, "k": k, "tokens": g.tokens[:n], "text": tokenizer.decode(g.tokens[:n])}
+                          for k in range(continuations) for c, g in zip(contexts, generated_texts(model, tokenizer, contexts, n, seed=k))])
+    m_from, m_runs = None, pd.DataFrame()
+    if m_mode == "learned":  # one m, trained jointly on m_texts natural texts, then frozen for every continuation
+        m_from, m_runs = learn_m(model, tokenizer, m_texts, n, recipe, store, "interpretation-m", autocast=autocast, executor=executor, batch_size=batch_size)
+    r = run_jobs(interpretation_jobs(name, conts, recipe, seeds_last, m_mode, m_from), model, store, batch_size=batch_size, autocast=autocast, executor=executor)
+    sols = [store.get(k) for k in r.key]
+    r = pd.concat([r, e_drift(model, sols)], axis=1)  # how far each e moved from its start
+    runs = r.merge(conts[["text_id", "context_id", "k"]], on="text_id").assign(model=name)
+    runs["solved"] = runs.decoded_accuracy >= 0.99
+    s = runs[runs.solved].reset_index(drop=True)
+    E = np.stack([store.get(k).e.double().numpy() for k in s.key]) if len(s) else np.zeros((0, 1))
+    E0 = np.stack([start_vector(model, store.get(k)).double().numpy() for k in s.key]) if len(s) else E
+    pairs = pair_distances(s, E, E0).assign(model=name) if len(s) > 1 else pd.DataFrame(columns=["model", "kind", "cosine", "cosine_learned"])
+    first = (s.seed == s.groupby("text_id").seed.transform("min")).to_numpy() if len(s) else np.zeros(0, bool)
+    tpairs = pd.DataFrame(columns=["model", "kind", "cosine", "token_distance", "semantic_distance"])
+    if first.sum() > 1:
+        c = conts.set_index("text_id").loc[s.text_id[first]]
+        tpairs = pair_distances(s[first].reset_index(drop=True), E[first], E0[first]).assign(model=name)
+        tpairs["token_distance"], tpairs["semantic_distance"] = token_distances(list(c.tokens)), semantic_distances(list(c.text))
+    checks = redecode_table(store, r.key[:3], model, autocast)  # decoded again from the stored vectors
+    return {"runs": runs, "conts": conts.assign(model=name), "m_runs": m_runs.assign(model=name), "pairs": pairs, "tpairs": tpairs, "checks": checks}
 
 # %% ../nbs/04_interpretation.ipynb #2aef89e2
 def kinds_table(pairs: pd.DataFrame, col: str = "cosine") -> pd.DataFrame:
@@ -170,7 +211,7 @@ def direction_or_norm(pairs: pd.DataFrame) -> pd.DataFrame:
     "Per model, measure and kind: mean distance, and the fraction of same-text pairs closer (direction: cosine, normalised; norm)."
     rows = {}
     for mdl, p in pairs.groupby("model", sort=False):
-        for col in ["cosine", "euclidean_normalised", "euclidean", "norm_difference"]:
+        for col in [c for c in ["cosine", "euclidean_normalised", "euclidean", "norm_difference", "cosine_learned"] if c in p]:
             fr, row = closer_fraction(p, col), {}
             for k in KINDS:
                 row[f"{k}: mean"] = p[p.kind == k][col].mean()
