@@ -1,7 +1,7 @@
 """Benchmark: wall time and evaluations per solved problem, the paper's recipe in fp32 against faster recipes and compute settings.
 
     .venv/bin/python benchmarks/bench_recipe.py [--texts 8] [--lengths 32] [--budget 3000] \
-        [--candidates "paper@none,lr 0.1@auto,fast@auto"] [--fresh] [--out figures/bench_recipe.md]
+        [--candidates "paper@none;lr 0.1@auto;fast@auto"] [--fresh] [--out figures/bench_recipe.md]
 
 Every candidate (a name in `onestep.recipes.CANDIDATES`, `@` the autocast it runs under: none, auto or bfloat16) trains
 the same problems: `--texts` natural and `--texts` random-word texts, one batch per source and length, so that each
@@ -9,7 +9,13 @@ batch's wall time belongs to one source. The results go to a store of the benchm
 stopped resumes from its checkpoints on a plain re-run; `--fresh` empties it first, so that every number is measured now.
 A candidate's wall time per solved problem is its batches' wall time (until the last problem left) over the problems
 solved: unsolved problems cost the whole budget. The ratio is the paper's in fp32 over the candidate's. Under autocast,
-the table also says how many solutions decode exactly in fp32. Run nothing else meanwhile: wall times are measured.
+the table also says how many solutions decode exactly in fp32.
+
+A run that spans sittings, or shares the CPU, records wall times that depend on what else ran. So the benchmark also
+times one evaluation of every batch size a run passed through, for every compute setting, side by side at its end
+(`onestep.plan.measure_evaluation`, interleaved), and prices each run's evaluations with them: 'priced s / solved' is
+the sum over the batch's evaluations of the time of an evaluation of that many active problems, over the problems
+solved. Its ratio does not depend on what else the machine did while the runs ran, only while they are priced.
 """
 import argparse, platform, shutil, time
 from pathlib import Path
@@ -19,6 +25,7 @@ from onestep.data import load_texts
 from onestep.models import load_model, autocast_dtype
 from onestep.recipes import recipe_study, get_candidates, _quantile
 from onestep.store import Store
+from onestep.plan import measure_evaluation
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--model", default="smollm2-135m")
@@ -26,13 +33,13 @@ ap.add_argument("--sources", default="shakespeare,random")
 ap.add_argument("--texts", type=int, default=8)
 ap.add_argument("--lengths", default="32")
 ap.add_argument("--budget", type=int, default=3000)
-ap.add_argument("--candidates", default="paper@none,lr 0.1@auto,lr 0.3, cosine over 300@auto,fast@auto")
+ap.add_argument("--candidates", default="paper@none;lr 0.1@auto;lr 0.3, cosine over 300@auto;lr 0.1, margin 2@auto", help="name@autocast; ...")
 ap.add_argument("--store", default="runs/bench_recipe")
 ap.add_argument("--fresh", action="store_true", help="empty the benchmark's store first")
 ap.add_argument("--out", default="figures/bench_recipe.md")
 a = ap.parse_args()
 lengths = [int(n) for n in a.lengths.split(",")]
-cands = [tuple(c.rsplit("@", 1)) if "@" in c else (c, "none") for c in a.candidates.split(",") if c]
+cands = [tuple(c.strip().rsplit("@", 1)) if "@" in c else (c.strip(), "none") for c in a.candidates.split(";") if c.strip()]
 if cands[0] != ("paper", "none"): raise SystemExit("the first candidate must be paper@none: the ratios are to it")
 get_candidates([n for n, _ in cands])  # unknown names fail here, before any work
 if a.fresh and Path(a.store).exists(): shutil.rmtree(a.store)
@@ -49,12 +56,24 @@ for name, compute in cands:
             solved = int(g.solved.sum())
             wall = float(r[r.n <= n].groupby("n").seconds.max().sum()) if g.warm_start.iloc[0] else float(g.seconds.max())
             fp32 = g.get("decoded_accuracy_fp32")
-            rows.append({"recipe": name, "compute": "fp32" if ac is None else str(ac).removeprefix("torch."), "source": src, "n": n,
+            # (N, problems active) of each evaluation the batch ran (a warm chain: its shorter lengths' batches too)
+            chain = [m for m in sorted(r.n.unique()) if m <= n] if g.warm_start.iloc[0] else [n]
+            active = [(m, int((h.evaluations > k).sum())) for m in chain for h in [r[r.n == m]] for k in range(int(h.evaluations.max()))]
+            rows.append({"recipe": name, "compute": "fp32" if ac is None else str(ac).removeprefix("torch."), "source": src, "n": n, "active": active,
                          "problems": len(g), "solved": solved, "median": _quantile(g.cost, g.solved, 0.5), "p90": _quantile(g.cost, g.solved, 0.9),
                          "wall": wall, "per_solved": wall / solved if solved else np.inf,
                          "fp32_exact": int(((fp32 >= 1.0) & g.solved).sum()) if ac is not None and fp32 is not None else None})
     print(f"{name} @ {compute}: done ({time.perf_counter() - t0:.0f} s since start)", flush=True)
 res = pd.DataFrame(rows)
+
+# price every run's evaluations: one evaluation of each batch size it passed through, per compute setting, timed side by side
+print("timing one evaluation per batch size and compute setting ...", flush=True)
+cost = {}
+for n, b in sorted({nb for a in res.active for nb in a}):
+    for comp in sorted(set(res.compute)):  # interleaved: each batch size in every compute setting, one after the other
+        cost[(comp, n, b)] = measure_evaluation(model, b, n, autocast=None if comp == "fp32" else getattr(torch, comp), repeats=5)["seconds"]
+res["priced"] = [sum(cost[(r.compute, m, b)] for m, b in r.active) for r in res.itertuples()]
+res["priced_per_solved"] = np.where(res.solved > 0, res.priced / res.solved.clip(lower=1), np.inf)
 
 def ev(v): return f"{v:.0f}" if np.isfinite(v) else "unsolved"
 lines = [f"# Recipe benchmark ({a.model}, {platform.machine()} CPU, torch {torch.__version__}, {torch.get_num_threads()} threads)", "",
@@ -66,18 +85,26 @@ for n in lengths:
     for src in texts:
         s = res[(res.source == src) & (res.n == n)]
         p, first = s.iloc[0], s.index[0]
-        lines += [f"## {src}, N={n}", "", "| recipe | compute | solved | median evals | p90 evals | wall s | wall / solved s | vs paper: wall / solved | vs paper: median evals | fp32-exact |",
-                  "|---|---|---|---|---|---|---|---|---|---|"]
+        lines += [f"## {src}, N={n}", "", "| recipe | compute | solved | median evals | p90 evals | wall s | wall / solved s | vs paper: wall / solved | priced s / solved | vs paper: priced / solved | vs paper: median evals | fp32-exact |",
+                  "|---|---|---|---|---|---|---|---|---|---|---|---|"]
         for i, r in s.iterrows():
             w = "-" if i == first else (f"{p.per_solved / r.per_solved:.1f}x" if np.isfinite(r.per_solved) else "-")
             if i != first and not np.isfinite(p.per_solved) and np.isfinite(r.per_solved): w = f"≥ {p.wall / r.per_solved:.1f}x"
             e = "-" if i == first or not np.isfinite(r["median"]) else (("≥ " if not np.isfinite(p["median"]) else "") +
                                                                      f"{(p['median'] if np.isfinite(p['median']) else a.budget + 1) / r['median']:.1f}x")
+            pw = "-" if i == first or not np.isfinite(r.priced_per_solved) else (
+                f"{p.priced_per_solved / r.priced_per_solved:.1f}x" if np.isfinite(p.priced_per_solved) else f"≥ {p.priced / r.priced_per_solved:.1f}x")
             fx = "-" if r.fp32_exact is None or pd.isna(r.fp32_exact) else f"{int(r.fp32_exact)}/{r.solved}"
             lines.append(f"| {r.recipe} | {r.compute} | {r.solved}/{r.problems} | {ev(r['median'])} | {ev(r.p90)} | {r.wall:.0f} | "
-                         f"{r.per_solved:.0f} | {w} | {e} | {fx} |".replace("| inf |", "| - |"))
+                         f"{r.per_solved:.1f} | {w} | {r.priced_per_solved:.1f} | {pw} | {e} | {fx} |".replace("| inf |", "| - |").replace("| inf |", "| - |"))
         lines.append("")
+lines += ["One evaluation (forward, loss, backward), timed at the end of this run, seconds:", "",
+          "| N | problems | " + " | ".join(sorted(set(res.compute))) + " |", "|---|---|" + "---|" * len(set(res.compute))]
+for n in lengths:
+    for b in sorted({b for (c, nn, b) in cost if nn == n}):
+        lines.append(f"| {n} | {b} | " + " | ".join(f"{cost[(c, n, b)]:.3f}" for c in sorted(set(res.compute))) + " |")
+lines.append("")
 text = "\n".join(lines)
 print(text)
 Path(a.out).parent.mkdir(parents=True, exist_ok=True); Path(a.out).write_text(text)
-res.to_csv(Path(a.out).with_suffix(".csv"), index=False)
+res.drop(columns="active").to_csv(Path(a.out).with_suffix(".csv"), index=False)
