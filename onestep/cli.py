@@ -68,7 +68,16 @@ def cmd_compress(a) -> int:
     if not a.output.endswith(".safetensors"): raise CliError(f"the output file must end in .safetensors, got {a.output}")
     _check_writable(a.output)  # before the fit, not after it
     text = _read_text(a.file)
-    model, tok = _model(a.model or DEFAULT_MODEL)
+    enc = None
+    if a.encoder is not None:
+        if a.chunk is not None: raise CliError("--encoder starts one text (-n); it does not combine with --chunk")
+        from onestep.encoder import load_encoder
+        try: enc = load_encoder(a.encoder)
+        except (OSError, ValueError) as err: raise CliError(str(err)) from None
+        if a.model is not None and a.model != enc.model_name:
+            raise CliError(f"the encoder was trained on {enc.model_name!r}, not {a.model!r}: leave out --model or pass --model {enc.model_name}")
+    model, tok = _model(a.model or (enc.model_name if enc is not None else DEFAULT_MODEL))
+    if enc is not None: enc._check_model(model); enc.to(model.get_input_embeddings().weight.device)
     recipe = named_recipe(a.recipe, steps=a.steps)
     work = Path(a.output + ".parts")  # finished fits and the running one's checkpoint: a re-run with the same arguments resumes
     if work.exists(): print(f"resuming from {work}", file=sys.stderr)
@@ -77,7 +86,7 @@ def cmd_compress(a) -> int:
                             seed=a.seed, progress=not a.quiet, work=work)
         done = f"{sum(sol.exact)}/{sol.K} chunks exact, {sol.n} tokens, {sol.n_vectors} vectors"
     else:
-        sol = compress(text, model, tok, n=a.n, recipe=recipe, seed=a.seed, progress=not a.quiet, checkpoint=Checkpoint(work / "fit.pt"))
+        sol = compress(text, model, tok, n=a.n, recipe=recipe, seed=a.seed, progress=not a.quiet, checkpoint=Checkpoint(work / "fit.pt"), init=enc)
         done = f"accuracy {sol.accuracy:.3f} on {sol.n} tokens" + ("" if sol.solved else " (not exact: try a smaller -n, more --steps, or --chunk)")
     _save(sol, a.output)
     shutil.rmtree(work, ignore_errors=True)  # written: nothing left to resume
@@ -156,6 +165,7 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--retries", type=int, default=2, help="--chunk: rounds for chunks that are not exact (default 2)")
     c.add_argument("--own-m", action="store_true", help="--chunk: one m per chunk instead of a shared one")
     c.add_argument("--m-chunks", type=int, default=8, help="--chunk: chunks that learn the shared m together (default 8)")
+    c.add_argument("--encoder", help="start from an encoder's vectors for the text (a file written by onestep.encoder's Encoder.save)")
     c.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     c.add_argument("-o", "--output", required=True, help="the .safetensors file to write")
     d = sub.add_parser("decode", help="print the text one forward pass emits from a file's proto-tokens")

@@ -920,11 +920,19 @@ def compress(
     progress: bool = True,
     autocast: torch.dtype | None = None,
     checkpoint: Checkpoint | None = None,  # where the fit saves its state as it runs (a re-run resumes there)
+    init=None,                           # a warm start: an object with `.e` and `.m` (e.g. a Solution), or an encoder (`onestep.encoder`)
 ) -> Solution:
     "Fit proto-tokens from which one forward pass of `model` emits the first `n` tokens of `text`."
     ids = take_tokens(text, tokenizer, n)
     if not ids: raise ValueError("text is empty")
-    return fit(model, [ids], arrangement, recipe, seeds=seed, progress=progress, autocast=autocast, checkpoint=checkpoint)[0]
+    if init is not None and hasattr(init, "starts"):  # an encoder: its start for this text
+        cfg = init.config
+        if (cfg.arrangement, cfg.prefix) != (get_arrangement(arrangement).name, recipe.prefix):
+            raise ValueError(f"the encoder writes vectors for arrangement {cfg.arrangement!r} with prefix {cfg.prefix!r}, "
+                             f"not {get_arrangement(arrangement).name!r} with {recipe.prefix!r}: compress with its settings")
+        init = init.starts(model, [ids], autocast)[0]
+    return fit(model, [ids], arrangement, recipe, seeds=seed, progress=progress, autocast=autocast, checkpoint=checkpoint,
+               init=[init] if init is not None else None)[0]
 
 def decode_text(sol: Solution, model, tokenizer) -> str:
     "The text emitted by `model` from a solution's proto-tokens."
