@@ -190,9 +190,10 @@ class Recipe:
     warm_start: bool = False          # a length search starts each length from the vectors of the previous one
     decay: int = 0                    # evaluations over which the cosine schedule falls (0: the budget, `steps`); then it stays at the floor
     margin: float = 0.0               # margin-aware loss: a position whose target logit leads the runner-up by `margin` stops pulling (0: plain)
+    restart: int = 0                  # a recipe study restarts an unsolved problem from a new seed every `restart` evaluations (0: never; not read by `fit`)
 
     def __post_init__(self):
-        for k in ("steps", "warmup", "switch", "history", "decay"):
+        for k in ("steps", "warmup", "switch", "history", "decay", "restart"):
             v = getattr(self, k)
             if isinstance(v, bool) or not isinstance(v, int) or v < 0: raise TypeError(f"Recipe.{k} must be an int >= 0, got {v!r}")
         for k in ("lr", "weight_decay", "eps", "init_std", "stop_accuracy", "lr_floor", "temperature", "margin"):
@@ -531,7 +532,8 @@ class Checkpoint:
 def _fields(recipe: Recipe) -> dict:
     "The recipe's fields, less those at a default that does not change a fit (`margin` 0), so that signatures of before the option stay."
     d = asdict(recipe)
-    if not d["margin"]: d.pop("margin")
+    for k in ("margin", "restart"):
+        if not d[k]: d.pop(k)
     return d
 
 def _signature(*parts) -> str:

@@ -78,6 +78,7 @@ class Job:
         if d["frozen"] is None: d.pop("frozen")  # keys of jobs that freeze nothing are those of before the option
         if not d["recipe"]["decay"]: d["recipe"].pop("decay")  # likewise for a schedule that falls over the whole budget
         if not d["recipe"]["margin"]: d["recipe"].pop("margin")  # and for the plain cross-entropy
+        if not d["recipe"]["restart"]: d["recipe"].pop("restart")  # and for a study that never restarts
         d["results_version"] = RESULTS_VERSION; d["compute"] = compute
         return hashlib.sha256(json.dumps(d, sort_keys=True, default=str).encode()).hexdigest()[:32]
 
