@@ -37,10 +37,11 @@ ap.add_argument("--candidates", default="paper@none;lr 0.1@auto;lr 0.3, cosine o
 ap.add_argument("--store", default="runs/bench_recipe")
 ap.add_argument("--fresh", action="store_true", help="empty the benchmark's store first")
 ap.add_argument("--out", default="figures/bench_recipe.md")
+ap.add_argument("--run-only", action="store_true", help="run the candidates into the store and stop (no table; e.g. a second process)")
 a = ap.parse_args()
 lengths = [int(n) for n in a.lengths.split(",")]
 cands = [tuple(c.strip().rsplit("@", 1)) if "@" in c else (c.strip(), "none") for c in a.candidates.split(";") if c.strip()]
-if cands[0] != ("paper", "none"): raise SystemExit("the first candidate must be paper@none: the ratios are to it")
+if not a.run_only and cands[0] != ("paper", "none"): raise SystemExit("the first candidate must be paper@none: the ratios are to it")
 get_candidates([n for n, _ in cands])  # unknown names fail here, before any work
 if a.fresh and Path(a.store).exists(): shutil.rmtree(a.store)
 store = Store(a.store)
@@ -64,6 +65,7 @@ for name, compute in cands:
                          "wall": wall, "per_solved": wall / solved if solved else np.inf,
                          "fp32_exact": int(((fp32 >= 1.0) & g.solved).sum()) if ac is not None and fp32 is not None else None})
     print(f"{name} @ {compute}: done ({time.perf_counter() - t0:.0f} s since start)", flush=True)
+if a.run_only: raise SystemExit(0)
 res = pd.DataFrame(rows)
 
 # price every run's evaluations: one evaluation of each batch size it passed through, per compute setting, timed side by side
