@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 import torch
 from tqdm.auto import tqdm
-from .core import (Recipe, Solution, RESULTS_VERSION, PHASES, _Ledger, _build_inputs, scored_loss, decode,
+from .core import (Recipe, Solution, RESULTS_VERSION, PHASES, _Ledger, _build_inputs, scored_loss, decode, Checkpoint,
+                          _checkpointing, _signature,
                           get_arrangement, prefix_embedding)
 from .store import Store, compute_tag, resolve, batch_sizer
 
@@ -46,6 +47,7 @@ def fit_curves(
     seed: int = 0,                     # seed of the sampled t
     autocast=None, progress: bool = True, callback=None, meta: list | None = None,
     points: int = 1,                   # t per curve and step, one in each of `points` equal strata of [0, 1] (1: the paper's one random t)
+    checkpoint: Checkpoint | None = None,  # save the batch's state there as it runs, and resume from it (as `fit` does)
 ) -> list[Solution]:                   # per curve: `e` = its control points (controls, d), `m` = those in m (or None)
     "Fit Bezier curves between pairs of solutions by minimising the mean loss at `points` stratified random t per step (Eq. 4), batched."
     if recipe.optimizer != "adamw": raise ValueError("curves are fitted with AdamW (each step sees a new random t); use an AdamW recipe")
@@ -67,7 +69,6 @@ def fit_curves(
     on_segment = lambda P, i: (1 - s) * P[i, 0] + s * P[i, 1]
     C_e = [torch.nn.Parameter(on_segment(P_e, i)) for i in range(B)]
     C_m = [torch.nn.Parameter(on_segment(P_m, i)) for i in range(B)] if vectors == "em" else None
-    gen = torch.Generator().manual_seed(int(seed))
     info = {"curve": "bezier", "controls": controls, "vectors": vectors, "recipe": json.loads(json.dumps(asdict(recipe))),
             "points": points, "results_version": RESULTS_VERSION}
     def solution(i: int, **kw) -> Solution:
@@ -79,9 +80,14 @@ def fit_curves(
     bar = tqdm(total=recipe.steps + 1, disable=not progress, desc=f"curves B={B} N={n}", unit="eval", leave=False)
     def params(idx) -> list: return [C_e[i] for i in idx.tolist()] + ([C_m[i] for i in idx.tolist()] if C_m else [])
 
+    cid = [_signature(P_e[i], P_m[i]) for i in range(B)]  # a curve's identity: its ends
+    if checkpoint is not None:  # the sampled t depend only on (seed, evaluation, curve), so the state to keep is the engine's
+        sig = _signature(P_e, P_m, tg, controls, vectors, int(seed), points, asdict(recipe), a0.prefix, arr.name)
+        _checkpointing(checkpoint, None, ledger, bar, C_e, C_m or [], sig, sig)
     def evaluate(act: torch.Tensor) -> torch.Tensor:  # `points` points on each curve (one pass for all), then as in `fit`
         A, k = len(act), points
-        t = ((torch.arange(k).repeat(A) + torch.rand(A * k, generator=gen)) / k).to(dev)  # curve i's k points: rows i*k .. i*k+k-1
+        u = torch.stack([torch.rand(k, generator=torch.Generator().manual_seed(_t_seed(seed, ledger.evals, cid[i]))) for i in act.tolist()])
+        t = ((torch.arange(k) + u) / k).flatten().to(dev)  # curve i's k points, one per stratum: rows i*k .. i*k+k-1
         Ce = torch.stack([C_e[i] for i in act.tolist()])
         Cm = torch.stack([C_m[i] for i in act.tolist()]) if C_m else None
         rep = lambda x: x.repeat_interleave(k, 0)
@@ -94,7 +100,12 @@ def fit_curves(
 
     for name, until in recipe.phases(): PHASES[name](recipe, params, evaluate, ledger, until)
     bar.total = bar.n; bar.close()  # every problem stopped: the bar ends complete (and, in a notebook, goes away)
+    if checkpoint is not None: checkpoint.drop()
     return ledger.solutions
+
+def _t_seed(seed: int, evaluation: int, curve: str) -> int:
+    "The seed of the t a curve samples at an evaluation: its draws do not depend on the batch it is in, nor on a resume."
+    return int(hashlib.sha256(f"{int(seed)}|{evaluation}|{curve}".encode()).hexdigest()[:15], 16)
 
 # %% ../nbs/05_connectivity.ipynb #03712b40
 PATH_COLUMNS = ["model", "text_id", "pair", "path", "t", "accuracy"]  # a table of paths: one row per pair, path and point t
@@ -136,7 +147,7 @@ class CurveJob:
 
     def key(self, compute: str = "float32") -> str:
         d = asdict(self); d.update(kind="bezier", results_version=RESULTS_VERSION, compute=compute)
-        if d["points"] == 1: d.pop("points")  # keys of curves with the paper's one t are those of before the option
+        d["t_draws"] = "per curve and evaluation"  # the sampled t do not depend on the batch (curves of before drew them per batch)
         return hashlib.sha256(json.dumps(d, sort_keys=True, default=str).encode()).hexdigest()[:32]
 
 def run_curves(jobs: list, model, store: Store, batch_size: int | str = 16, autocast=None, progress: bool = True) -> pd.DataFrame:
@@ -156,7 +167,8 @@ def run_curves(jobs: list, model, store: Store, batch_size: int | str = 16, auto
             sources = [{k: store.digest(k) for k in j.sources} for j in batch]
             def keep(i, sol, batch=batch, sources=sources): sol.meta["sources"] = sources[i]; store.put(batch[i].key(tag), sol); bar.update(1)
             fit_curves(model, [store.get(j.start) for j in batch], [store.get(j.end) for j in batch], rcp, c, v, seed,
-                       autocast, progress, keep, meta=[{"start": j.start, "end": j.end} for j in batch], points=pts)
+                       autocast, progress, keep, meta=[{"start": j.start, "end": j.end} for j in batch], points=pts,
+                       checkpoint=store.checkpoint([j.key(tag) for j in batch]))
     bar.close()
     return store.frame([j.key(tag) for j in jobs])
 
