@@ -107,25 +107,38 @@ def _assert_reads_cleanly(path, max_bytes=1_500_000):
     assert size < max_bytes, f"{path.name}: {size} bytes of outputs"
 
 
+def _check_only(name, **over):
+    "A section's parameter checks in this process: its library cells, its parameters cell, the overrides, then its check cell."
+    import json
+    cells = [c for c in json.loads((NBS / f"{name}.ipynb").read_text())["cells"] if c["cell_type"] == "code"]
+    i = next(k for k, c in enumerate(cells) if "parameters" in c["metadata"].get("tags", []))
+    ns = {}
+    for c in cells[:i]:
+        if "".join(c["source"]).startswith("#| export"): exec("".join(c["source"]), ns)
+    exec("".join(cells[i]["source"]), ns); ns.update(over)
+    exec("".join(cells[i + 1]["source"]), ns)  # every section checks its parameters in the cell after them, before any compute
+
+
 @pytest.mark.slow
 def test_wrong_parameter_type_is_a_clear_error(tmp_path):
+    # through papermill and a kernel, as a user runs it: the error names the parameter
     with pytest.raises(pm.PapermillExecutionError, match="parameter 'n_texts' must be int"):
         _run("03_capacity", tmp_path, n_texts="two")
-    with pytest.raises(pm.PapermillExecutionError, match="Unknown arrangement"):
-        _run("01_arrangement", tmp_path, arrangements=["e_m", "diagonal"])
-    with pytest.raises(pm.PapermillExecutionError, match="unknown recipe 'quick'"):
-        _run("03_capacity", tmp_path, recipe="quick")
-    with pytest.raises(pm.PapermillExecutionError, match="group size 2 does not divide n_texts=3"):
-        _run("02_sharing", tmp_path, n_texts=3, group_sizes=[1, 2])
-    with pytest.raises(pm.PapermillExecutionError, match=r"unknown candidate\(s\) \['adam'\]"):
-        _run("07_recipe", tmp_path, candidates=["paper", "adam"])
-    # values, not only types: one line that says what to pass, before any compute
-    for name, over, msg in [("03_capacity", dict(lengths=[]), "parameter 'lengths' is empty"),
+    # the other checks in this process (the same cells, without a kernel's start): one line that says what to pass
+    for name, over, msg in [("01_arrangement", dict(arrangements=["e_m", "diagonal"]), "Unknown arrangement"),
+                            ("03_capacity", dict(recipe="quick"), "unknown recipe 'quick'"),
+                            ("02_sharing", dict(n_texts=3, group_sizes=[1, 2]), "group size 2 does not divide n_texts=3"),
+                            ("07_recipe", dict(candidates=["paper", "adam"]), r"unknown candidate\(s\) \['adam'\]"),
+                            ("03_capacity", dict(lengths=[]), "parameter 'lengths' is empty"),
                             ("01_arrangement", dict(seeds=[0, 0]), r"parameter 'seeds' repeats \[0\]"),
                             ("05_connectivity", dict(autocast="bf16"), "parameter 'autocast' must be one of"),
-                            ("04_interpretation", dict(device="tpu"), "parameter 'device' must be")]:
-        with pytest.raises(pm.PapermillExecutionError, match=msg):
-            _run(name, tmp_path, **over)
+                            ("05_connectivity", dict(curve_points=0), "curve_points must be >= 1"),
+                            ("04_interpretation", dict(device="tpu"), "parameter 'device' must be"),
+                            ("10_encoder", dict(pool="max"), "pool must be one of"),
+                            ("10_encoder", dict(texts="many"), "parameter 'texts' must be int")]:
+        with pytest.raises((ValueError, TypeError), match=msg):
+            _check_only(name, **over)
+    for name in ["01_arrangement", "03_capacity", "05_connectivity", "10_encoder"]: _check_only(name)  # the defaults pass
 
 
 @pytest.mark.slow
