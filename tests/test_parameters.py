@@ -24,3 +24,15 @@ def test_papermill_parses_every_parameter(path, caplog):
         found = pm.inspect_notebook(str(path))
     assert not [r.getMessage() for r in caplog.records if "Unable to parse" in r.getMessage()]
     assert list(found) == _assigned(path)
+
+
+PRESETS = sorted((NBS / "params").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("preset", PRESETS, ids=lambda p: p.name)
+def test_every_preset_names_parameters_its_section_has(preset):
+    "A preset's keys are parameters of its notebook (papermill would only warn about a misspelt one, and run the default)."
+    import yaml
+    nb = next(NBS.glob(preset.name.split(".")[0] + ".ipynb"))
+    unknown = set(yaml.safe_load(preset.read_text())) - set(_assigned(nb))
+    assert not unknown, f"{preset.name} sets {sorted(unknown)}, which {nb.name} does not have"
