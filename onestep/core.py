@@ -191,6 +191,7 @@ class Recipe:
     decay: int = 0                    # evaluations over which the cosine schedule falls (0: the budget, `steps`); then it stays at the floor
     margin: float = 0.0               # margin-aware loss: a position whose target logit leads the runner-up by `margin` stops pulling (0: plain)
     restart: int = 0                  # a recipe study restarts an unsolved problem from a new seed every `restart` evaluations (0: never; not read by `fit`)
+    init_shared: bool = False         # every problem of one seed starts from the same vectors, whatever its text (a control: distances then measure what was learned)
 
     def __post_init__(self):
         for k in ("steps", "warmup", "switch", "history", "decay", "restart"):
@@ -209,6 +210,7 @@ class Recipe:
         if self.margin < 0: raise ValueError(f"Recipe.margin must be >= 0 (0: plain cross-entropy), got {self.margin}")
         if self.prefix not in PREFIXES: raise ValueError(f"Recipe.prefix must be one of {PREFIXES}, got {self.prefix!r}")
         if not isinstance(self.warm_start, bool): raise TypeError(f"Recipe.warm_start must be True or False, got {self.warm_start!r}")
+        if not isinstance(self.init_shared, bool): raise TypeError(f"Recipe.init_shared must be True or False, got {self.init_shared!r}")
 
     def lr_factor(self, step: int) -> float:
         "AdamW's learning rate at `step`, as a multiple of `lr`: linear warm-up, then constant or cosine to `lr_floor`."
@@ -356,7 +358,7 @@ def start_vector(model, sol: "Solution", which: str = "e") -> Tensor:
     if meta.get("init_from") and meta.get("frozen") != {"e": "m", "m": "e"}[which]:
         raise ValueError(f"{which} was warm-started from {meta['init_from']}: its start is that solution's {which}, not a seeded draw")
     std = r.get("init_std", 1.0) * (embedding_std(model) if r.get("init") == "embedding" else 1.0)
-    return init_vector(sol.seed, which, int(sol.e.shape[-1]), std, f"{sol.seed}:{_problem_id(sol.target)}")
+    return init_vector(sol.seed, which, int(sol.e.shape[-1]), std, f"{sol.seed}:" + ("shared" if r.get("init_shared") else _problem_id(sol.target)))
 
 def _build_inputs(arr: Arrangement, n: int, e: Tensor, m: Tensor | None, tok_emb: Tensor | None,
                   pre: Tensor | None = None) -> Tensor:
@@ -409,7 +411,7 @@ def _init_params(model, tg: Tensor, arr: Arrangement, recipe: Recipe, seeds: lis
     B, dev = len(tg), tg.device
     d = model.get_input_embeddings().embedding_dim
     std = recipe.init_std * (embedding_std(model) if recipe.init == "embedding" else 1.0)
-    pid = [f"{seeds[i]}:{_problem_id(t)}" for i, t in enumerate(tg.tolist())]
+    pid = [f"{seeds[i]}:" + ("shared" if recipe.init_shared else _problem_id(t)) for i, t in enumerate(tg.tolist())]
     if init is not None and len(init) != B: raise ValueError(f"got {len(init)} initial vector pairs for {B} problems")
     def params(labels_idx, which):
         labels, idx = labels_idx
@@ -532,7 +534,7 @@ class Checkpoint:
 def _fields(recipe: Recipe) -> dict:
     "The recipe's fields, less those at a default that does not change a fit (`margin` 0), so that signatures of before the option stay."
     d = asdict(recipe)
-    for k in ("margin", "restart"):
+    for k in ("margin", "restart", "init_shared"):
         if not d[k]: d.pop(k)
     return d
 

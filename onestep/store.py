@@ -79,6 +79,7 @@ class Job:
         if not d["recipe"]["decay"]: d["recipe"].pop("decay")  # likewise for a schedule that falls over the whole budget
         if not d["recipe"]["margin"]: d["recipe"].pop("margin")  # and for the plain cross-entropy
         if not d["recipe"]["restart"]: d["recipe"].pop("restart")  # and for a study that never restarts
+        if not d["recipe"]["init_shared"]: d["recipe"].pop("init_shared")  # and for starts of a problem's own
         d["results_version"] = RESULTS_VERSION; d["compute"] = compute
         return hashlib.sha256(json.dumps(d, sort_keys=True, default=str).encode()).hexdigest()[:32]
 
