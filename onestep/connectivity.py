@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import torch
 from tqdm.auto import tqdm
-from .core import (Recipe, Solution, RESULTS_VERSION, PHASES, _Ledger, _build_inputs, scored_loss, decode, Checkpoint,
+from .core import (Recipe, Solution, RESULTS_VERSION, PHASES, _Ledger, _build_inputs, scored_loss, decode, Checkpoint, recipe_key,
                           _checkpointing, _signature,
                           get_arrangement, prefix_embedding)
 from .store import Store, compute_tag, resolve, batch_sizer
@@ -146,7 +146,7 @@ class CurveJob:
     def sources(self) -> tuple: return (self.start, self.end)  # the curve is fitted between these stored solutions
 
     def key(self, compute: str = "float32") -> str:
-        d = asdict(self); d.update(kind="bezier", results_version=RESULTS_VERSION, compute=compute)
+        d = asdict(self); d.update(recipe=recipe_key(self.recipe), kind="bezier", results_version=RESULTS_VERSION, compute=compute)
         d["t_draws"] = "per curve and evaluation"  # the sampled t do not depend on the batch (curves of before drew them per batch)
         return hashlib.sha256(json.dumps(d, sort_keys=True, default=str).encode()).hexdigest()[:32]
 

@@ -18,13 +18,13 @@ from . import __version__
 
 # %% auto #0
 __all__ = ['ARRANGEMENTS', 'TABLE1_ARRANGEMENTS', 'DEFAULT_ARRANGEMENT', 'PREFIXES', 'OPTIMISERS', 'PAPER_RECIPE', 'FAST_RECIPE',
-           'RECIPES', 'RESULTS_VERSION', 'PHASES', 'LOGIT_ELEMENTS', 'Arrangement', 'get_arrangement',
+           'RECIPES', 'RESULTS_VERSION', 'LATER_FIELDS', 'PHASES', 'LOGIT_ELEMENTS', 'Arrangement', 'get_arrangement',
            'token_embeddings', 'embedding_std', 'prefix_embedding', 'text_prefix', 'context_length', 'check_length',
            'take_tokens', 'Recipe', 'named_recipe', 'save_vectors', 'ResultVersionError', 'known_fields',
-           'load_vectors', 'Solution', 'init_vector', 'start_vector', 'Checkpoint', 'training_loss', 'margin_weight',
-           'scored_loss', 'scored_argmax', 'fit', 'token_accuracy', 'c_tokens', 'given_tokens', 'decoded_c_tokens',
-           'start_token', 'h_lm', 'nats_to_bits', 'kv_cache', 'mem_inputs', 'decode', 'reconstruct', 'compress',
-           'decode_text']
+           'load_vectors', 'Solution', 'init_vector', 'start_vector', 'Checkpoint', 'recipe_key', 'training_loss',
+           'margin_weight', 'scored_loss', 'scored_argmax', 'fit', 'token_accuracy', 'c_tokens', 'given_tokens',
+           'decoded_c_tokens', 'start_token', 'h_lm', 'nats_to_bits', 'kv_cache', 'mem_inputs', 'decode', 'reconstruct',
+           'compress', 'decode_text']
 
 # %% ../nbs/00_core.ipynb #ce51aa51
 @dataclass(frozen=True)
@@ -530,6 +530,18 @@ class Checkpoint:
         "Delete the checkpoint, and any temporary file a write killed part-way left beside it."
         p = Path(self.path); p.unlink(missing_ok=True)
         for t in p.parent.glob(f".{p.stem}.*.tmp"): t.unlink(missing_ok=True)  # of this file, or of a file beside it named like it
+
+# Recipe fields added after results were stored, at the values that leave a fit as it was: result keys leave them out there,
+# so that the keys of results stored before them stay
+LATER_FIELDS = {"decay": 0, "margin": 0.0, "restart": 0, "init_shared": False}
+
+def recipe_key(recipe: Recipe) -> dict:
+    "The recipe as result keys hold it: without `warm_start` (read by length searches; where a job starts is its `init_from`), and"
+    " without `LATER_FIELDS` at their neutral values."
+    d = asdict(recipe); d.pop("warm_start")
+    for k, v in LATER_FIELDS.items():
+        if d[k] == v: d.pop(k)
+    return d
 
 def _fields(recipe: Recipe) -> dict:
     "The recipe's fields, less those at a default that does not change a fit (`margin` 0), so that signatures of before the option stay."

@@ -13,7 +13,7 @@ from types import SimpleNamespace
 from typing import Callable, Iterable, Sequence
 import pandas as pd
 from tqdm.auto import tqdm
-from .core import (Recipe, PAPER_RECIPE, DEFAULT_ARRANGEMENT, RESULTS_VERSION, Solution, fit, reconstruct, given_tokens,
+from .core import (Recipe, PAPER_RECIPE, DEFAULT_ARRANGEMENT, RESULTS_VERSION, Solution, recipe_key, fit, reconstruct, given_tokens,
                           get_arrangement, ResultVersionError, Checkpoint)
 
 # %% auto #0
@@ -74,12 +74,8 @@ class Job:
     def key(self, compute: str = "float32") -> str:
         "Content key: a hash of everything that determines the result (`compute`: see `compute_tag`)."
         d = asdict(self); d["target"] = list(self.target)
-        d["recipe"].pop("warm_start")  # read by length searches, not by `fit`: where a job starts is `init_from`
+        d["recipe"] = recipe_key(self.recipe)  # without the fields that do not change this job's fit (`LATER_FIELDS`, `warm_start`)
         if d["frozen"] is None: d.pop("frozen")  # keys of jobs that freeze nothing are those of before the option
-        if not d["recipe"]["decay"]: d["recipe"].pop("decay")  # likewise for a schedule that falls over the whole budget
-        if not d["recipe"]["margin"]: d["recipe"].pop("margin")  # and for the plain cross-entropy
-        if not d["recipe"]["restart"]: d["recipe"].pop("restart")  # and for a study that never restarts
-        if not d["recipe"]["init_shared"]: d["recipe"].pop("init_shared")  # and for starts of a problem's own
         d["results_version"] = RESULTS_VERSION; d["compute"] = compute
         return hashlib.sha256(json.dumps(d, sort_keys=True, default=str).encode()).hexdigest()[:32]
 
