@@ -22,9 +22,9 @@ __all__ = ['ARRANGEMENTS', 'TABLE1_ARRANGEMENTS', 'DEFAULT_ARRANGEMENT', 'PREFIX
            'token_embeddings', 'embedding_std', 'prefix_embedding', 'text_prefix', 'context_length', 'check_length',
            'take_tokens', 'Recipe', 'named_recipe', 'save_vectors', 'ResultVersionError', 'known_fields',
            'load_vectors', 'Solution', 'init_vector', 'start_vector', 'Checkpoint', 'recipe_key', 'training_loss',
-           'margin_weight', 'scored_loss', 'scored_argmax', 'fit', 'token_accuracy', 'c_tokens', 'given_tokens',
-           'decoded_c_tokens', 'start_token', 'h_lm', 'nats_to_bits', 'kv_cache', 'mem_inputs', 'decode', 'reconstruct',
-           'compress', 'decode_text']
+           'margin_weight', 'scored_loss', 'scored_argmax', 'fit', 'confirmed_without_autocast', 'token_accuracy',
+           'c_tokens', 'given_tokens', 'decoded_c_tokens', 'start_token', 'h_lm', 'nats_to_bits', 'kv_cache',
+           'mem_inputs', 'decode', 'reconstruct', 'compress', 'decode_text']
 
 # %% ../nbs/00_core.ipynb #ce51aa51
 @dataclass(frozen=True)
@@ -750,7 +750,11 @@ def fit(
         if micro is None or len(act) <= micro: E, M, loss, ce, hit = forward(act)
         else: E, M, loss, ce, hit = _micro_batches(forward, vectors, act, micro)  # one objective, `micro` problems per pass
         live = ledger.active[act]  # an L-BFGS step keeps stopped problems in its objective until it ends
-        ledger.record(act[live], E[live], M[live] if M is not None else None, ce[live], hit.float().mean(1)[live])
+        acc = hit.float().mean(1)
+        if autocast is not None and not arr.teacher_forced:  # solved under autocast: only if exact without it too
+            acc = confirmed_without_autocast(model, acc, recipe.stop_accuracy, lambda i: _build_inputs(arr, n, E[i].detach(),
+                                             M[i].detach() if M is not None else None, None, pre), scored[act])
+        ledger.record(act[live], E[live], M[live] if M is not None else None, ce[live], acc[live])
         bar.update(1); bar.set_postfix(loss=f"{float(ce.detach().sum()):.3f}", solved=f"{sum(s is not None and s.solved for s in ledger.solutions)}/{B}")
         return loss
 
@@ -760,6 +764,23 @@ def fit(
     if checkpoint is not None: checkpoint.drop()  # every problem has its solution: nothing left to resume
     if ledger.on_step is not None: ledger.on_step("end")  # `extend`: the final state, unless the budget's last evaluation saved it
     return ledger.solutions
+
+@torch.no_grad()
+def confirmed_without_autocast(
+    model,
+    acc: Tensor,                # (A,) token accuracy of one evaluation under autocast
+    stop: float,                # the stopping rule's accuracy (`Recipe.stop_accuracy`)
+    inputs: Callable,           # rows -> their inputs (embeddings), to decode again
+    target: Tensor,             # (A, K) targets at the scored positions
+) -> Tensor:                    # (A,) accuracy, lowered where a row that meets the rule under autocast does not without it
+    "Where an evaluation under autocast meets the stopping rule, decode those rows again in the model's own dtype and keep the lower"
+    " accuracy: a solution found in bf16 counts as solved only if it is exact in fp32 as well, so training goes on until it is."
+    full = (acc >= stop).nonzero().squeeze(1)
+    if not len(full): return acc
+    ids = scored_argmax(model, inputs(full), target.shape[1], None)
+    out = acc.clone()
+    out[full] = torch.minimum(acc[full], (ids == target[full].to(ids.device)).float().mean(1).to(acc.device))
+    return out
 
 def _micro_batches(forward: Callable, vectors: Callable, act: Tensor, micro: int) -> tuple:
     "One evaluation of problems `act`, `micro` at a time: each pass's forward and backward in turn, the vectors' gradients summed. The"

@@ -39,7 +39,8 @@ def resolve(path) -> Path:
 def compute_tag(model=None, autocast=None, dtype=None) -> str:
     "The compute settings that change a result's numbers: the model's dtype (or `dtype`, a name) and the autocast dtype, e.g. 'float32'."
     dt = str(dtype if dtype is not None else model.get_input_embeddings().weight.dtype if model is not None else "float32")
-    return dt.removeprefix("torch.") + ("" if autocast is None else f"+autocast:{str(autocast).removeprefix('torch.')}")
+    # under autocast a problem is solved only once exact without it too (`core.confirmed_without_autocast`): '+confirmed' says so
+    return dt.removeprefix("torch.") + ("" if autocast is None else f"+autocast:{str(autocast).removeprefix('torch.')}+confirmed")
 
 @dataclass(frozen=True)
 class Job:

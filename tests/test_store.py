@@ -129,7 +129,7 @@ def test_keys_change_with_the_compute_settings_and_the_results_version(monkeypat
     j = Job("m", "t", (1, 2, 3))
     assert len({j.key(), j.key("bfloat16"), j.key("float32+autocast:bfloat16")}) == 3
     model, _ = load_model("tiny-llama")
-    assert st.compute_tag(model) == "float32" and st.compute_tag(model, torch.bfloat16) == "float32+autocast:bfloat16"
+    assert st.compute_tag(model) == "float32" and st.compute_tag(model, torch.bfloat16) == "float32+autocast:bfloat16+confirmed"
     assert st.compute_tag(dtype="float32", autocast="bfloat16") == st.compute_tag(model, torch.bfloat16)  # by names (cluster shards)
     assert st.compute_tag(dtype=torch.bfloat16) == "bfloat16"
     before = j.key()
