@@ -23,7 +23,7 @@ import numpy as np, pandas as pd, torch
 from onestep.core import PAPER_RECIPE
 from onestep.data import load_texts
 from onestep.models import load_model, autocast_dtype
-from onestep.recipes import recipe_study, get_candidates, _quantile
+from onestep.recipes import recipe_study, get_candidates, censored_quantile
 from onestep.store import Store
 from onestep.plan import measure_evaluation
 
@@ -61,7 +61,7 @@ for name, compute in cands:
             chain = [m for m in sorted(r.n.unique()) if m <= n] if g.warm_start.iloc[0] else [n]
             active = [(m, int((h.evaluations > k).sum())) for m in chain for h in [r[r.n == m]] for k in range(int(h.evaluations.max()))]
             rows.append({"recipe": name, "compute": "fp32" if ac is None else str(ac).removeprefix("torch."), "source": src, "n": n, "active": active,
-                         "problems": len(g), "solved": solved, "median": _quantile(g.cost, g.solved, 0.5), "p90": _quantile(g.cost, g.solved, 0.9),
+                         "problems": len(g), "solved": solved, "median": censored_quantile(g.cost, g.solved, 0.5), "p90": censored_quantile(g.cost, g.solved, 0.9),
                          "wall": wall, "per_solved": wall / solved if solved else np.inf,
                          "fp32_exact": int(((fp32 >= 1.0) & g.solved).sum()) if ac is not None and fp32 is not None else None})
     print(f"{name} @ {compute}: done ({time.perf_counter() - t0:.0f} s since start)", flush=True)

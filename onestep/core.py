@@ -535,20 +535,20 @@ class Checkpoint:
 # so that the keys of results stored before them stay
 LATER_FIELDS = {"decay": 0, "margin": 0.0, "restart": 0, "init_shared": False}
 
+def _less_neutral(d: dict, fields) -> dict:
+    "`d` less those of `fields` (names in `LATER_FIELDS`) that are at their neutral values."
+    return {k: v for k, v in d.items() if not (k in fields and v == LATER_FIELDS[k])}
+
 def recipe_key(recipe: Recipe) -> dict:
     "The recipe as result keys hold it: without `warm_start` (read by length searches; where a job starts is its `init_from`), and"
     " without `LATER_FIELDS` at their neutral values."
     d = asdict(recipe); d.pop("warm_start")
-    for k, v in LATER_FIELDS.items():
-        if d[k] == v: d.pop(k)
-    return d
+    return _less_neutral(d, LATER_FIELDS)
 
 def _fields(recipe: Recipe) -> dict:
-    "The recipe's fields, less those at a default that does not change a fit (`margin` 0), so that signatures of before the option stay."
-    d = asdict(recipe)
-    for k in ("margin", "restart", "init_shared"):
-        if not d[k]: d.pop(k)
-    return d
+    "The recipe as checkpoint signatures hold it: the same rule as `recipe_key`, for the fields added after checkpoints (all but"
+    " `decay`), so that signatures of before them stay."
+    return _less_neutral(asdict(recipe), set(LATER_FIELDS) - {"decay"})
 
 def _signature(*parts) -> str:
     "A checksum of what a batch's optimisation depends on (tensors by their bytes): a checkpoint of another batch never resumes it."

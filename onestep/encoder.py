@@ -332,13 +332,13 @@ def zero_step_table(zero: pd.DataFrame) -> pd.DataFrame:
 
 def warm_start_table(runs: pd.DataFrame, training: dict) -> pd.DataFrame:
     "Per source and N, from the encoder's start and from a random one: solved, median evaluations and wall s; the saving, the break-even."
-    from onestep.recipes import _quantile
+    from onestep.recipes import censored_quantile
     rows = []
     if not len(runs): return pd.DataFrame(rows)  # no fits yet (training stopped before its end)
     for (src, n), g in runs.groupby(["source", "n"]):
         r = {}
         for start, h in g.groupby("start"):
-            r[start] = {"solved": h.solved.mean(), "median": _quantile(h.evaluations, h.solved, 0.5), "seconds": h.seconds.mean()}
+            r[start] = {"solved": h.solved.mean(), "median": censored_quantile(h.evaluations, h.solved, 0.5), "seconds": h.seconds.mean()}
         w, c = r.get("encoder"), r.get("random")
         saved = c["seconds"] - w["seconds"] if w and c else np.nan  # wall s saved per text (mean), the fits' own batches
         rows.append({"source": src, "n": n, "solved, encoder start": w["solved"], "solved, random start": c["solved"],
@@ -351,14 +351,14 @@ def warm_start_table(runs: pd.DataFrame, training: dict) -> pd.DataFrame:
 def plot_encoder(history: pd.DataFrame, runs: pd.DataFrame):
     "Left: held-out accuracy of the encoder alone during training; right: solved fraction against evaluations, encoder vs random start."
     import matplotlib.pyplot as plt, seaborn as sns
+    from onestep.recipes import solved_step
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(12, 4))
     a1.plot(history.step, history.held_out_accuracy, "o-", label="token accuracy"); a1.plot(history.step, history.held_out_exact, "s--", label="exact fraction")
     a1.set(xlabel="training step", ylabel="held-out, zero steps", ylim=(-0.02, 1.02), title="The encoder alone (one forward pass)"); a1.legend(fontsize=8)
     pal = sns.color_palette("colorblind")
     for k, ((src, n, start), g) in enumerate(runs.groupby(["source", "n", "start"])):
-        x = np.sort(g.evaluations[g.solved].to_numpy())
-        a2.step(np.r_[0, x, g.evaluations.max()], np.r_[0, np.arange(1, len(x) + 1), len(x)] / len(g), where="post",
-                color=pal[(k // 2) % len(pal)], ls="-" if start == "encoder" else "--", label=f"{src}, N={n}, {start} start")
+        solved_step(a2, g.evaluations, g.solved, g.evaluations.max(), color=pal[(k // 2) % len(pal)], ls="-" if start == "encoder" else "--",
+                    label=f"{src}, N={n}, {start} start")
     a2.set(xlabel="model evaluations", ylabel="solved fraction", ylim=(-0.02, 1.02), title="Fitting held-out texts"); a2.legend(fontsize=7)
     fig.tight_layout(); plt.close(fig)
     return fig

@@ -12,7 +12,8 @@ from .core import Recipe, PAPER_RECIPE, FAST_RECIPE, take_tokens
 from .store import Job, Store, run_jobs, compute_tag
 
 # %% auto #0
-__all__ = ['CANDIDATES', 'RESTART_SEED', 'get_candidates', 'recipe_study', 'cost_summary', 'cost_table', 'plot_solved_curves']
+__all__ = ['CANDIDATES', 'RESTART_SEED', 'get_candidates', 'recipe_study', 'censored_quantile', 'cost_summary', 'cost_table',
+           'solved_step', 'plot_solved_curves']
 
 # %% ../nbs/07_recipe.ipynb #f8e4d322
 CANDIDATES = {
@@ -101,7 +102,7 @@ def recipe_study(
     return runs.sort_index()
 
 # %% ../nbs/07_recipe.ipynb #bce69fa4
-def _quantile(cost: pd.Series, solved: pd.Series, q: float) -> float:
+def censored_quantile(cost: pd.Series, solved: pd.Series, q: float) -> float:
     "Empirical quantile of cost with unsolved problems at +inf (censored)."
     return float(np.quantile(np.where(solved, cost, np.inf), q, method="inverted_cdf"))
 
@@ -110,8 +111,8 @@ def cost_summary(runs: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for (rec, src, n), g in runs.groupby(["recipe", "source", "n"], sort=False):
         rows.append({"recipe": rec, "source": src, "n": int(n), "problems": len(g), "solved": float(g.solved.mean()),
-                     "median": _quantile(g.cost, g.solved, 0.5), "p90": _quantile(g.cost, g.solved, 0.9),
-                     "median_seconds": _quantile(g.cost_seconds, g.solved, 0.5), "budget": int(g.budget.iloc[0])})
+                     "median": censored_quantile(g.cost, g.solved, 0.5), "p90": censored_quantile(g.cost, g.solved, 0.9),
+                     "median_seconds": censored_quantile(g.cost_seconds, g.solved, 0.5), "budget": int(g.budget.iloc[0])})
     out = pd.DataFrame(rows)
     paper = out[out.recipe == "paper"].set_index(["source", "n"])
     def ratio(r):  # the paper's median cost over this recipe's: a lower bound when the paper's is censored
@@ -137,6 +138,11 @@ def cost_table(summary: pd.DataFrame) -> pd.DataFrame:
     return t.sort_values(["N", "source"], kind="stable").set_index("recipe")
 
 # %% ../nbs/07_recipe.ipynb #e8434558
+def solved_step(ax, cost, solved, xmax: float, **kw):
+    "One solved-fraction curve on `ax`: a step up at each solved problem's cost, flat to `xmax` (unsolved problems never count)."
+    x = np.sort(np.asarray(cost)[np.asarray(solved, bool)])
+    return ax.step(np.r_[0, x, xmax], np.r_[0, np.arange(1, len(x) + 1), len(x)] / len(cost), where="post", **kw)
+
 def plot_solved_curves(runs: pd.DataFrame):
     "Solved fraction against evaluations (cost), one curve per recipe, one panel per source (rows) and N (columns)."
     import matplotlib.pyplot as plt, seaborn as sns
@@ -153,9 +159,8 @@ def plot_solved_curves(runs: pd.DataFrame):
         for rec in recs:
             h = g[g.recipe == rec]
             if not len(h): continue
-            x = np.sort(h.cost[h.solved].to_numpy())
-            ax.step(np.r_[0, x, xmax], np.r_[0, np.arange(1, len(x) + 1), len(x)] / len(h), where="post",
-                    color=pal[rec], lw=2 if rec == "paper" or "fast" in label[rec] else 1.2, ls="--" if rec == "paper" else "-", label=label[rec])
+            solved_step(ax, h.cost, h.solved, xmax, color=pal[rec], lw=2 if rec == "paper" or "fast" in label[rec] else 1.2,
+                        ls="--" if rec == "paper" else "-", label=label[rec])
         ax.set(title=f"{src}, N={n}", xlabel="model evaluations", ylim=(-0.02, 1.02))
         if j == 0: ax.set_ylabel("solved fraction")
     axes[0][-1].legend(fontsize=7, loc="lower right")
