@@ -7,6 +7,7 @@ Docs: https://onestep-project.github.io/onestep/core.html.md"""
 # %% ../nbs/00_core.ipynb #32da4323
 from __future__ import annotations
 import contextlib, functools, hashlib, inspect, json, math, time
+from collections import Counter
 from dataclasses import dataclass, field, asdict, replace
 from pathlib import Path
 from typing import Callable, Sequence
@@ -192,12 +193,13 @@ class Recipe:
     margin: float = 0.0               # margin-aware loss: a position whose target logit leads the runner-up by `margin` stops pulling (0: plain)
     restart: int = 0                  # a recipe study restarts an unsolved problem from a new seed every `restart` evaluations (0: never; not read by `fit`)
     init_shared: bool = False         # every problem of one seed starts from the same vectors, whatever its text (a control: distances then measure what was learned)
+    shared_lr: float = 0.0            # AdamW learning rate of the vectors that several problems share (e.g. one m for many texts; 0: `lr`)
 
     def __post_init__(self):
         for k in ("steps", "warmup", "switch", "history", "decay", "restart"):
             v = getattr(self, k)
             if isinstance(v, bool) or not isinstance(v, int) or v < 0: raise TypeError(f"Recipe.{k} must be an int >= 0, got {v!r}")
-        for k in ("lr", "weight_decay", "eps", "init_std", "stop_accuracy", "lr_floor", "temperature", "margin"):
+        for k in ("lr", "weight_decay", "eps", "init_std", "stop_accuracy", "lr_floor", "temperature", "margin", "shared_lr"):
             v = getattr(self, k)
             if isinstance(v, bool) or not isinstance(v, (int, float)): raise TypeError(f"Recipe.{k} must be a number, got {v!r}")
         object.__setattr__(self, "betas", tuple(float(b) for b in self.betas))
@@ -208,6 +210,7 @@ class Recipe:
         if not 0 <= self.lr_floor <= 1: raise ValueError(f"Recipe.lr_floor must be in [0, 1], got {self.lr_floor}")
         if self.temperature <= 0: raise ValueError(f"Recipe.temperature must be > 0, got {self.temperature}")
         if self.margin < 0: raise ValueError(f"Recipe.margin must be >= 0 (0: plain cross-entropy), got {self.margin}")
+        if self.shared_lr < 0: raise ValueError(f"Recipe.shared_lr must be >= 0 (0: the same as lr), got {self.shared_lr}")
         if self.prefix not in PREFIXES: raise ValueError(f"Recipe.prefix must be one of {PREFIXES}, got {self.prefix!r}")
         if not isinstance(self.warm_start, bool): raise TypeError(f"Recipe.warm_start must be True or False, got {self.warm_start!r}")
         if not isinstance(self.init_shared, bool): raise TypeError(f"Recipe.init_shared must be True or False, got {self.init_shared!r}")
@@ -533,7 +536,7 @@ class Checkpoint:
 
 # Recipe fields added after results were stored, at the values that leave a fit as it was: result keys leave them out there,
 # so that the keys of results stored before them stay
-LATER_FIELDS = {"decay": 0, "margin": 0.0, "restart": 0, "init_shared": False}
+LATER_FIELDS = {"decay": 0, "margin": 0.0, "restart": 0, "init_shared": False, "shared_lr": 0.0}
 
 def _less_neutral(d: dict, fields) -> dict:
     "`d` less those of `fields` (names in `LATER_FIELDS`) that are at their neutral values."
@@ -561,7 +564,12 @@ def _signature(*parts) -> str:
 # %% ../nbs/00_core.ipynb #c48f6f43
 def _adamw_phase(recipe: Recipe, vectors: Callable, evaluate: Callable, ledger: _Ledger, until: int):
     "AdamW steps (one evaluation each) until `until` evaluations; stopped problems' vectors get no gradient, so stay put."
-    params = vectors(torch.arange(len(ledger.active)))
+    B = len(ledger.active)
+    params = vectors(torch.arange(B))
+    if recipe.shared_lr:  # two parameter groups: own vectors at `lr`, vectors that several problems share at `shared_lr`
+        uses = Counter(p for i in range(B) for p in vectors(torch.tensor([i])))
+        params = [g for g in ({"params": [p for p in params if uses[p] == 1]}, {"params": [p for p in params if uses[p] > 1], "lr": recipe.shared_lr})
+                  if g["params"]]
     opt = torch.optim.AdamW(params, lr=recipe.lr, betas=recipe.betas, weight_decay=recipe.weight_decay, eps=recipe.eps)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, recipe.lr_factor)
     ledger.resume_optimizer("adamw", opt, sched)
