@@ -194,12 +194,13 @@ class Recipe:
     restart: int = 0                  # a recipe study restarts an unsolved problem from a new seed every `restart` evaluations (0: never; not read by `fit`)
     init_shared: bool = False         # every problem of one seed starts from the same vectors, whatever its text (a control: distances then measure what was learned)
     shared_lr: float = 0.0            # AdamW learning rate of the vectors that several problems share (e.g. one m for many texts; 0: `lr`)
+    stop_margin: float = 0.0          # a position counts as right once its target logit leads the runner-up by this (0: once it is the argmax)
 
     def __post_init__(self):
         for k in ("steps", "warmup", "switch", "history", "decay", "restart"):
             v = getattr(self, k)
             if isinstance(v, bool) or not isinstance(v, int) or v < 0: raise TypeError(f"Recipe.{k} must be an int >= 0, got {v!r}")
-        for k in ("lr", "weight_decay", "eps", "init_std", "stop_accuracy", "lr_floor", "temperature", "margin", "shared_lr"):
+        for k in ("lr", "weight_decay", "eps", "init_std", "stop_accuracy", "lr_floor", "temperature", "margin", "shared_lr", "stop_margin"):
             v = getattr(self, k)
             if isinstance(v, bool) or not isinstance(v, (int, float)): raise TypeError(f"Recipe.{k} must be a number, got {v!r}")
         object.__setattr__(self, "betas", tuple(float(b) for b in self.betas))
@@ -211,6 +212,7 @@ class Recipe:
         if self.temperature <= 0: raise ValueError(f"Recipe.temperature must be > 0, got {self.temperature}")
         if self.margin < 0: raise ValueError(f"Recipe.margin must be >= 0 (0: plain cross-entropy), got {self.margin}")
         if self.shared_lr < 0: raise ValueError(f"Recipe.shared_lr must be >= 0 (0: the same as lr), got {self.shared_lr}")
+        if self.stop_margin < 0: raise ValueError(f"Recipe.stop_margin must be >= 0 (0: a right argmax is enough), got {self.stop_margin}")
         if self.prefix not in PREFIXES: raise ValueError(f"Recipe.prefix must be one of {PREFIXES}, got {self.prefix!r}")
         if not isinstance(self.warm_start, bool): raise TypeError(f"Recipe.warm_start must be True or False, got {self.warm_start!r}")
         if not isinstance(self.init_shared, bool): raise TypeError(f"Recipe.init_shared must be True or False, got {self.init_shared!r}")
@@ -536,7 +538,7 @@ class Checkpoint:
 
 # Recipe fields added after results were stored, at the values that leave a fit as it was: result keys leave them out there,
 # so that the keys of results stored before them stay
-LATER_FIELDS = {"decay": 0, "margin": 0.0, "restart": 0, "init_shared": False, "shared_lr": 0.0}
+LATER_FIELDS = {"decay": 0, "margin": 0.0, "restart": 0, "init_shared": False, "shared_lr": 0.0, "stop_margin": 0.0}
 
 def _less_neutral(d: dict, fields) -> dict:
     "`d` less those of `fields` (names in `LATER_FIELDS`) that are at their neutral values."
@@ -663,7 +665,8 @@ def scored_loss(
     temperature: float = 1.0,   # the loss to minimise is at this temperature (`Recipe.temperature`)
     rows: int | None = None,    # logit rows made at once (default: `LOGIT_ELEMENTS` of the device / vocabulary)
     margin: float = 0.0,        # `Recipe.margin`: weigh each position's loss by its clamped margin deficit (see `margin_weight`)
-) -> tuple[Tensor, Tensor, Tensor]:  # loss (A,) with gradient to `x`; cross-entropy at temperature 1 (A,); argmax right (A, K)
+    lead: float = 0.0,          # `Recipe.stop_margin`: a position is right once its target logit leads the runner-up by this (0: argmax)
+) -> tuple[Tensor, Tensor, Tensor]:  # loss (A,) with gradient to `x`; cross-entropy at temperature 1 (A,); right (A, K)
     "One forward pass and its per-problem mean cross-entropy, with logits made a chunk of rows at a time and each dropped before the next"
     " (its gradient to the hidden states is taken at once), so that memory does not grow with A x K x vocabulary."
     A, K = target.shape
@@ -679,7 +682,7 @@ def scored_loss(
             t = c if temperature == 1 else F.cross_entropy(z / temperature, tc, reduction="none")
             if margin: t = t * margin_weight(z.detach(), tc, margin)
             if grad: g.append(torch.autograd.grad(t, hc, torch.full_like(t, 1 / K))[0])  # as the mean over K positions would give
-        ce.append(c.detach()); lt.append(t.detach()); hit.append(z.detach().argmax(-1) == tc)
+        ce.append(c.detach()); lt.append(t.detach()); hit.append(z.detach().argmax(-1) == tc if not lead else margin_weight(z.detach(), tc, lead) == 0)
     ce, loss, hit = torch.cat(ce).view(A, K).mean(1), torch.cat(lt).view(A, K).mean(1), torch.cat(hit).view(A, K)
     if grad: loss = loss + ((h - h.detach()) * torch.cat(g).view_as(h)).flatten(1).sum(1).float()  # adds 0; its gradient is g
     return loss, ce, hit
@@ -753,7 +756,7 @@ def fit(
         E = torch.stack([e_vecs[i] for i in e_idx[a].tolist()])
         M = torch.stack([m_vecs[i] for i in m_idx[a].tolist()]) if arr.uses_m else None
         x = _build_inputs(arr, n, E, M, tok_emb[a] if tok_emb is not None else None, pre)
-        return E, M, *scored_loss(model, x, scored[a], autocast, recipe.temperature, margin=recipe.margin)  # logits a chunk at a time
+        return E, M, *scored_loss(model, x, scored[a], autocast, recipe.temperature, margin=recipe.margin, lead=recipe.stop_margin)  # logits a chunk at a time
     def evaluate(act: Tensor) -> Tensor:
         if micro is None or len(act) <= micro: E, M, loss, ce, hit = forward(act)
         else: E, M, loss, ce, hit = _micro_batches(forward, vectors, act, micro)  # one objective, `micro` problems per pass
