@@ -195,7 +195,8 @@ def connectivity_study(
     name, extra = model.onestep_name, {}
     if vectors == "e":  # one m, learned on m_texts, frozen for every solution: the ends of a curve share it
         if not m_texts: raise ValueError("vectors='e' needs texts to learn the shared m on (m_texts)")
-        m_from, _ = learn_m(model, tokenizer, m_texts, n, recipe, store, "connectivity-m", autocast=autocast, executor=executor, batch_size=batch_size)
+        m_from, _ = learn_m(model, tokenizer, m_texts, n, replace(recipe, stop_margin=0.0), store, "connectivity-m", autocast=autocast,
+                            executor=executor, batch_size=batch_size)  # to exactness: a `stop_margin` is for the curves' ends
         extra = dict(init_from=m_from, frozen="m")
     jobs = [Job(name, t.id, tuple(take_tokens(t, tokenizer, n)), recipe=recipe, seed=s, tag="connectivity", **extra) for t in texts for s in seeds]
     sols = run_jobs(jobs, model, store, batch_size=batch_size, autocast=autocast, executor=executor).assign(model=name)
