@@ -34,6 +34,7 @@ CANDIDATES = {
     "lr 0.1, margin 2": Recipe(init="embedding", lr=0.1, margin=2.0),
     # restarts: a problem not solved within 600 evaluations starts again from a new seed (the cost is every try's)
     "lr 0.1, restart every 600": Recipe(init="embedding", lr=0.1, restart=600),
+    "lr 0.3, cosine over 300, restart every 600": Recipe(init="embedding", lr=0.3, warmup=10, schedule="cosine", lr_floor=0.1, decay=300, restart=600),
     "lr 0.3, cosine over 300, margin 2": Recipe(init="embedding", lr=0.3, warmup=10, schedule="cosine", lr_floor=0.1, decay=300, margin=2.0),
     "fast": FAST_RECIPE,  # one of the above (the best measured): its jobs are the same, so it costs nothing more
 }
