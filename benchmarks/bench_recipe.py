@@ -33,7 +33,7 @@ ap.add_argument("--sources", default="shakespeare,random")
 ap.add_argument("--texts", type=int, default=8)
 ap.add_argument("--lengths", default="32")
 ap.add_argument("--budget", type=int, default=3000)
-ap.add_argument("--candidates", default="paper@none;lr 0.1@auto;lr 0.3, cosine over 300@auto;lr 0.1, margin 2@auto", help="name@autocast; ...")
+ap.add_argument("--candidates", default="paper@none;lr 0.1, margin 2@auto;lr 0.3, cosine over 300@auto;lr 0.3, cosine over 300, restart every 600@auto", help="name@autocast; ...")
 ap.add_argument("--store", default="runs/bench_recipe")
 ap.add_argument("--fresh", action="store_true", help="empty the benchmark's store first")
 ap.add_argument("--out", default="figures/bench_recipe.md")
@@ -82,13 +82,15 @@ lines = [f"# Recipe benchmark ({a.model}, {platform.machine()} CPU, torch {torch
          f"{a.texts} texts per source, N = {a.lengths}, one seed, budget {a.budget} evaluations per problem, arrangement e_m, "
          f"one batch of {a.texts} per source, candidate and length. paper = {PAPER_RECIPE}; the others as `onestep.recipes.CANDIDATES` "
          f"names them. 'wall / solved': the batch's wall time over the problems it solved; 'vs paper': the paper's (fp32) over this one's "
-         f"(≥ where the paper's median is censored at the budget). 'fp32-exact': solutions found under autocast that also decode exactly in fp32.", ""]
+         f"(≥ where the paper's median is censored at the budget). 'priced s / solved': the run's evaluations, each priced by one evaluation of "
+         f"as many problems, timed side by side at the end of this run (the table below; the fp32 decodes that confirm autocast solutions are "
+         f"not priced), over the problems solved. 'fp32-exact': solutions found under autocast that also decode exactly in fp32.", ""]
+lines += ["| source | N | recipe | compute | solved | median evals | p90 evals | wall s | wall / solved s | vs paper: wall / solved | priced s / solved | vs paper: priced / solved | vs paper: median evals | fp32-exact |",
+          "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
 for n in lengths:
     for src in texts:
         s = res[(res.source == src) & (res.n == n)]
         p, first = s.iloc[0], s.index[0]
-        lines += [f"## {src}, N={n}", "", "| recipe | compute | solved | median evals | p90 evals | wall s | wall / solved s | vs paper: wall / solved | priced s / solved | vs paper: priced / solved | vs paper: median evals | fp32-exact |",
-                  "|---|---|---|---|---|---|---|---|---|---|---|---|"]
         for i, r in s.iterrows():
             w = "-" if i == first else (f"{p.per_solved / r.per_solved:.1f}x" if np.isfinite(r.per_solved) else "-")
             if i != first and not np.isfinite(p.per_solved) and np.isfinite(r.per_solved): w = f"≥ {p.wall / r.per_solved:.1f}x"
@@ -97,9 +99,9 @@ for n in lengths:
             pw = "-" if i == first or not np.isfinite(r.priced_per_solved) else (
                 f"{p.priced_per_solved / r.priced_per_solved:.1f}x" if np.isfinite(p.priced_per_solved) else f"≥ {p.priced / r.priced_per_solved:.1f}x")
             fx = "-" if r.fp32_exact is None or pd.isna(r.fp32_exact) else f"{int(r.fp32_exact)}/{r.solved}"
-            lines.append(f"| {r.recipe} | {r.compute} | {r.solved}/{r.problems} | {ev(r['median'])} | {ev(r.p90)} | {r.wall:.0f} | "
+            lines.append(f"| {src} | {n} | {r.recipe} | {r.compute} | {r.solved}/{r.problems} | {ev(r['median'])} | {ev(r.p90)} | {r.wall:.0f} | "
                          f"{r.per_solved:.1f} | {w} | {r.priced_per_solved:.1f} | {pw} | {e} | {fx} |".replace("| inf |", "| - |").replace("| inf |", "| - |"))
-        lines.append("")
+lines.append("")
 lines += ["One evaluation (forward, loss, backward), timed at the end of this run, seconds:", "",
           "| N | problems | " + " | ".join(sorted(set(res.compute))) + " |", "|---|---|" + "---|" * len(set(res.compute))]
 for n in lengths:
