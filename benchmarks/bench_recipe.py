@@ -1,7 +1,7 @@
 """Benchmark: wall time and evaluations per solved problem, the paper's recipe in fp32 against faster recipes and compute settings.
 
     .venv/bin/python benchmarks/bench_recipe.py [--texts 8] [--lengths 32] [--budget 3000] \
-        [--candidates "paper@none;lr 0.1@auto;fast@auto"] [--fresh] [--out figures/bench_recipe.md]
+        [--candidates "paper@none;lr 0.3, cosine over 300, restart every 600@auto;..."] [--fresh] [--out figures/bench_recipe.md]
 
 Every candidate (a name in `onestep.recipes.CANDIDATES`, `@` the autocast it runs under: none, auto or bfloat16) trains
 the same problems: `--texts` natural and `--texts` random-word texts, one batch per source and length, so that each
@@ -33,7 +33,8 @@ ap.add_argument("--sources", default="shakespeare,random")
 ap.add_argument("--texts", type=int, default=8)
 ap.add_argument("--lengths", default="32")
 ap.add_argument("--budget", type=int, default=3000)
-ap.add_argument("--candidates", default="paper@none;lr 0.1, margin 2@auto;lr 0.3, cosine over 300@auto;lr 0.3, cosine over 300, restart every 600@auto", help="name@autocast; ...")
+ap.add_argument("--candidates", default="paper@none;lr 0.1, margin 2@auto;lr 0.3, cosine over 300@auto;lr 0.3, cosine over 300, restart every 600@auto;"
+                "lr 0.3, cosine over 300, restart every 400@auto", help="name@autocast; ...")
 ap.add_argument("--store", default="runs/bench_recipe")
 ap.add_argument("--fresh", action="store_true", help="empty the benchmark's store first")
 ap.add_argument("--out", default="figures/bench_recipe.md")

@@ -18,14 +18,14 @@ from tqdm.auto import tqdm
 from . import __version__
 
 # %% auto #0
-__all__ = ['ARRANGEMENTS', 'TABLE1_ARRANGEMENTS', 'DEFAULT_ARRANGEMENT', 'PREFIXES', 'OPTIMISERS', 'PAPER_RECIPE', 'FAST_RECIPE',
-           'RECIPES', 'RESULTS_VERSION', 'LATER_FIELDS', 'PHASES', 'LOGIT_ELEMENTS', 'Arrangement', 'get_arrangement',
-           'token_embeddings', 'embedding_std', 'prefix_embedding', 'text_prefix', 'context_length', 'check_length',
-           'take_tokens', 'Recipe', 'named_recipe', 'save_vectors', 'ResultVersionError', 'known_fields',
-           'load_vectors', 'Solution', 'init_vector', 'start_vector', 'Checkpoint', 'recipe_key', 'training_loss',
-           'margin_weight', 'scored_loss', 'scored_argmax', 'fit', 'confirmed_without_autocast', 'token_accuracy',
-           'c_tokens', 'given_tokens', 'decoded_c_tokens', 'start_token', 'h_lm', 'nats_to_bits', 'kv_cache',
-           'mem_inputs', 'decode', 'reconstruct', 'compress', 'decode_text']
+__all__ = ['ARRANGEMENTS', 'TABLE1_ARRANGEMENTS', 'DEFAULT_ARRANGEMENT', 'PREFIXES', 'OPTIMISERS', 'PAPER_RECIPE', 'RESTART_SEED',
+           'FAST_RECIPE', 'RECIPES', 'RESULTS_VERSION', 'LATER_FIELDS', 'PHASES', 'LOGIT_ELEMENTS', 'Arrangement',
+           'get_arrangement', 'token_embeddings', 'embedding_std', 'prefix_embedding', 'text_prefix', 'context_length',
+           'check_length', 'take_tokens', 'Recipe', 'named_recipe', 'save_vectors', 'ResultVersionError',
+           'known_fields', 'load_vectors', 'Solution', 'init_vector', 'start_vector', 'Checkpoint', 'recipe_key',
+           'training_loss', 'margin_weight', 'scored_loss', 'scored_argmax', 'fit', 'confirmed_without_autocast',
+           'token_accuracy', 'c_tokens', 'given_tokens', 'decoded_c_tokens', 'start_token', 'h_lm', 'nats_to_bits',
+           'kv_cache', 'mem_inputs', 'decode', 'reconstruct', 'compress', 'decode_text']
 
 # %% ../nbs/00_core.ipynb #ce51aa51
 @dataclass(frozen=True)
@@ -191,7 +191,7 @@ class Recipe:
     warm_start: bool = False          # a length search starts each length from the vectors of the previous one
     decay: int = 0                    # evaluations over which the cosine schedule falls (0: the budget, `steps`); then it stays at the floor
     margin: float = 0.0               # margin-aware loss: a position whose target logit leads the runner-up by `margin` stops pulling (0: plain)
-    restart: int = 0                  # a recipe study restarts an unsolved problem from a new seed every `restart` evaluations (0: never; not read by `fit`)
+    restart: int = 0                  # AdamW: a problem unsolved after `restart` steps starts again from the next seed (`RESTART_SEED`), its schedule too (0: never)
     init_shared: bool = False         # every problem of one seed starts from the same vectors, whatever its text (a control: distances then measure what was learned)
     shared_lr: float = 0.0            # AdamW learning rate of the vectors that several problems share (e.g. one m for many texts; 0: `lr`)
     stop_margin: float = 0.0          # a position counts as right once its target logit leads the runner-up by this (0: once it is the argmax)
@@ -216,6 +216,7 @@ class Recipe:
         if self.prefix not in PREFIXES: raise ValueError(f"Recipe.prefix must be one of {PREFIXES}, got {self.prefix!r}")
         if not isinstance(self.warm_start, bool): raise TypeError(f"Recipe.warm_start must be True or False, got {self.warm_start!r}")
         if not isinstance(self.init_shared, bool): raise TypeError(f"Recipe.init_shared must be True or False, got {self.init_shared!r}")
+        if self.restart and self.optimizer != "adamw": raise ValueError(f"Recipe.restart needs optimizer='adamw', got {self.optimizer!r}")
 
     def lr_factor(self, step: int) -> float:
         "AdamW's learning rate at `step`, as a multiple of `lr`: linear warm-up, then constant or cosine to `lr_floor`."
@@ -230,6 +231,7 @@ class Recipe:
         return [(self.optimizer, self.steps + 1)]
 
 PAPER_RECIPE = Recipe()
+RESTART_SEED = 10_000  # with `Recipe.restart`, try k (from 0) of a problem with seed s starts from the vectors of seed s + k * RESTART_SEED
 # The best recipe measured by the study in nbs/07_recipe.ipynb (figures/07_recipe): the default where the paper's is not asked for.
 FAST_RECIPE = Recipe(init="embedding", lr=0.1, warm_start=True)
 RECIPES = {"paper": PAPER_RECIPE, "fast": FAST_RECIPE}
@@ -360,10 +362,11 @@ def start_vector(model, sol: "Solution", which: str = "e") -> Tensor:
     "The seeded initial value of `sol`'s vector `which`, drawn again: where training started it (a vector of its own, not warm-started)."
     meta, r = sol.meta, sol.meta.get("recipe", {})
     if meta.get(f"{which}_group"): raise ValueError(f"{which} is shared by a group: its start was drawn for the group, not this problem")
-    if meta.get("init_from") and meta.get("frozen") != {"e": "m", "m": "e"}[which]:
+    k = meta.get("vectors_try", 0)  # after k restarts (`Recipe.restart`) the vectors started from seed + k * RESTART_SEED
+    if meta.get("init_from") and not k and meta.get("frozen") != {"e": "m", "m": "e"}[which]:
         raise ValueError(f"{which} was warm-started from {meta['init_from']}: its start is that solution's {which}, not a seeded draw")
     std = r.get("init_std", 1.0) * (embedding_std(model) if r.get("init") == "embedding" else 1.0)
-    return init_vector(sol.seed, which, int(sol.e.shape[-1]), std, f"{sol.seed}:" + ("shared" if r.get("init_shared") else _problem_id(sol.target)))
+    return init_vector(sol.seed + k * RESTART_SEED, which, int(sol.e.shape[-1]), std, f"{sol.seed + k * RESTART_SEED}:" + ("shared" if r.get("init_shared") else _problem_id(sol.target)))
 
 def _build_inputs(arr: Arrangement, n: int, e: Tensor, m: Tensor | None, tok_emb: Tensor | None,
                   pre: Tensor | None = None) -> Tensor:
@@ -412,26 +415,31 @@ def _given_start(init, members: list, which: str) -> Tensor | None:
     return given[0][1] if given else None
 
 def _init_params(model, tg: Tensor, arr: Arrangement, recipe: Recipe, seeds: list, e_groups, m_groups, init=None, frozen=()):
-    "One parameter per distinct e (and m), seeded by its problems or taken from `init`; `frozen` ones are fixed tensors."
+    "One parameter per distinct e (and m), seeded by its problems or taken from `init`; `frozen` ones are fixed tensors. Also"
+    " `draw(which, g, k)`: the seeded start of vector g of `which` in try k (after k restarts, see `Recipe.restart`)."
     B, dev = len(tg), tg.device
     d = model.get_input_embeddings().embedding_dim
     std = recipe.init_std * (embedding_std(model) if recipe.init == "embedding" else 1.0)
-    pid = [f"{seeds[i]}:" + ("shared" if recipe.init_shared else _problem_id(t)) for i, t in enumerate(tg.tolist())]
+    pid = ["shared" if recipe.init_shared else _problem_id(t) for t in tg.tolist()]
     if init is not None and len(init) != B: raise ValueError(f"got {len(init)} initial vector pairs for {B} problems")
+    idxs = {}
+    def draw(which: str, g: int, k: int = 0) -> Tensor:
+        members = (idxs[which] == g).nonzero().squeeze(1).tolist()
+        return init_vector(seeds[members[0]] + k * RESTART_SEED, which, d, std, "+".join(sorted(f"{seeds[i] + k * RESTART_SEED}:{pid[i]}" for i in members)))
     def params(labels_idx, which):
         labels, idx = labels_idx
-        out = []
+        out, idxs[which] = [], idx
         for g in range(len(labels)):
             members = (idx == g).nonzero().squeeze(1).tolist()
             given = _given_start(init, members, which)
             if given is not None: _check_vectors(model, given, f"initial {which}"); v = given.detach().float().cpu().clone()
             elif which in frozen: raise ValueError(f"a frozen {which} must be given: pass init= with `.{which}` for every problem")
-            else: v = init_vector(seeds[members[0]], which, d, std, "+".join(sorted(pid[i] for i in members)))
+            else: v = draw(which, g)
             out.append(v.to(dev) if which in frozen else torch.nn.Parameter(v.to(dev)))
         return out, idx
     e_vecs, e_idx = params(_group_index(e_groups, B), "e")
     m_vecs, m_idx = params(_group_index(m_groups, B), "m") if arr.uses_m else ([], torch.arange(B))
-    return e_vecs, m_vecs, e_idx, m_idx
+    return e_vecs, m_vecs, e_idx, m_idx, draw
 
 def _check_frozen(arr: Arrangement, frozen) -> tuple:
     "The frozen vectors as a tuple of 'e'/'m' (at least one vector must stay trainable)."
@@ -445,30 +453,38 @@ def _check_frozen(arr: Arrangement, frozen) -> tuple:
 
 class _Ledger:
     "What each problem of a batch has seen: evaluations, loss curve, its component's best (or `keep='last'`: last) vectors; builds its Solution."
-    def __init__(self, B: int, comp: Tensor, budget: int, stop_accuracy: float, make: Callable, keep: str = "best"):
-        self.comp, self.budget, self.stop_accuracy, self.make, self.keep = comp, budget, stop_accuracy, make, keep
+    " With `restart`, a component unsolved after that many steps of its try is marked for a restart (`take_restarts`): its age goes back"
+    " to 0 and its tries up by one; its best vectors are the best of all its tries."
+    def __init__(self, B: int, comp: Tensor, budget: int, stop_accuracy: float, make: Callable, keep: str = "best", restart: int = 0):
+        self.comp, self.budget, self.stop_accuracy, self.make, self.keep, self.restart = comp, budget, stop_accuracy, make, keep, restart
         self.active = torch.ones(B, dtype=torch.bool)
         self.evals = 0; self.steps = 0                      # evaluations and optimiser steps of the batch so far
         self.best_acc = torch.full((B,), -1.0); self.best_loss = torch.full((B,), float("inf"))
         self.best_e, self.best_m = [None] * B, [None] * B
         self.curves = [[] for _ in range(B)]; self.comp_best = {}
+        self.age = torch.zeros(B, dtype=torch.long)         # evaluations in the current try
+        self.tries = torch.ones(B, dtype=torch.long); self.best_try = torch.zeros(B, dtype=torch.long)  # tries so far; the try of the best vectors
+        self.pending = []                                   # components to restart before the next step
         self.t0 = time.time(); self.solutions = [None] * B
         self.on_step, self.resume = None, None  # set by a fit that checkpoints: called after each optimiser step; optimiser state to resume
+        self.redraw = None                      # set by `fit`: (problems, try) -> their trained vectors, drawn again for that try
 
-    _FIELDS = ("active", "evals", "steps", "best_acc", "best_loss", "best_e", "best_m", "curves", "comp_best")
+    _FIELDS = ("active", "evals", "steps", "best_acc", "best_loss", "best_e", "best_m", "curves", "comp_best", "age", "tries", "best_try")
 
     def state(self) -> dict:
         "Everything the next evaluation depends on (and the stopped problems' solutions), for a checkpoint."
         s = {k: getattr(self, k) for k in self._FIELDS}
         s["comp_best"] = {int(c): float(v) for c, v in self.comp_best.items()}
         s["elapsed"] = time.time() - self.t0
-        s["stopped"] = {i: {f: getattr(sol, f) for f in ("e", "m", "accuracy", "solved_step", "steps", "evaluations", "loss", "seconds", "loss_curve")}
+        s["stopped"] = {i: {**{f: getattr(sol, f) for f in ("e", "m", "accuracy", "solved_step", "steps", "evaluations", "loss", "seconds", "loss_curve")},
+                            **{f: sol.meta[f] for f in ("tries", "vectors_try") if f in sol.meta}}
                         for i, sol in enumerate(self.solutions) if sol is not None}
         return s
 
     def restore(self, s: dict, notify: bool = False) -> None:
         "Continue from `state()`: the stopped problems keep the solutions they left with (their callbacks ran before, unless `notify`)."
-        for k in self._FIELDS: setattr(self, k, s[k])
+        for k in self._FIELDS:
+            if k in s: setattr(self, k, s[k])  # (a checkpoint from before restarts has no ages: its batch does not restart)
         self.t0 = time.time() - s["elapsed"]
         for i, kw in s["stopped"].items(): self.solutions[int(i)] = self.make(int(i), **kw, notify=notify)
 
@@ -487,6 +503,7 @@ class _Ledger:
         "Book one evaluation of the active problems `act`; stop the components that are solved or out of budget."
         k, self.evals = self.evals, self.evals + 1
         loss, acc = loss.detach().cpu(), acc.detach().cpu()
+        self.age[act] += 1
         if k & (k - 1) == 0 or k == self.budget:
             for j, i in enumerate(act.tolist()): self.curves[i].append([k, round(float(loss[j]), 5)])
         for c in self.comp[act].unique().tolist():
@@ -497,15 +514,24 @@ class _Ledger:
                 for j in members:
                     i = int(act[j]); self.best_acc[i] = acc[j]; self.best_loss[i] = loss[j]
                     self.best_e[i] = E[j].detach().clone(); self.best_m[i] = M[j].detach().clone() if M is not None else None
+                    self.best_try[i] = self.tries[i]
             solved = bool((acc[members] >= self.stop_accuracy).all())
             if solved or k >= self.budget:
                 for j in members: self._stop(int(act[j]), solved)
+            elif self.restart and int(self.age[act[members[0]]]) > self.restart: self.pending.append(c)  # `restart` steps taken, unsolved
+
+    def take_restarts(self) -> list[Tensor]:
+        "The problems of each component marked for a restart, in one tensor per component; their age goes to 0, their tries up by one."
+        out = [(self.comp == c).nonzero().squeeze(1) for c in self.pending]; self.pending = []
+        for p in out: self.age[p] = 0; self.tries[p] += 1
+        return out
 
     def _stop(self, i: int, solved: bool):
         self.active[i] = False
         self.solutions[i] = self.make(i, e=self.best_e[i].cpu(), m=self.best_m[i].cpu() if self.best_m[i] is not None else None,
             accuracy=float(self.best_acc[i]), solved_step=self.steps if solved else None, steps=self.steps,
-            evaluations=self.evals, loss=float(self.best_loss[i]), seconds=time.time() - self.t0, loss_curve=self.curves[i])
+            evaluations=self.evals, loss=float(self.best_loss[i]), seconds=time.time() - self.t0, loss_curve=self.curves[i],
+            **({"tries": int(self.tries[i]), "vectors_try": int(self.best_try[i]) - 1} if self.restart else {}))
 
 class _Spent(Exception): "Every problem in the current objective has stopped: end the optimiser's step."
 
@@ -565,15 +591,21 @@ def _signature(*parts) -> str:
 
 # %% ../nbs/00_core.ipynb #c48f6f43
 def _adamw_phase(recipe: Recipe, vectors: Callable, evaluate: Callable, ledger: _Ledger, until: int):
-    "AdamW steps (one evaluation each) until `until` evaluations; stopped problems' vectors get no gradient, so stay put."
+    "AdamW steps (one evaluation each) until `until` evaluations; stopped problems' vectors get no gradient, so stay put. With"
+    " `recipe.restart`, each component (problems joined by shared vectors) has parameter groups of its own, whose lr follows the"
+    " schedule at the component's age, and a component marked for a restart has its vectors drawn again and its AdamW state cleared."
     B = len(ledger.active)
-    params = vectors(torch.arange(B))
-    if recipe.shared_lr:  # two parameter groups: own vectors at `lr`, vectors that several problems share at `shared_lr`
+    def split(ps: list, extra: dict) -> list:  # own vectors at `lr`; with `shared_lr`, the vectors that several problems share at it
+        if not recipe.shared_lr: return [{"params": ps, **extra}]
         uses = Counter(p for i in range(B) for p in vectors(torch.tensor([i])))
-        params = [g for g in ({"params": [p for p in params if uses[p] == 1]}, {"params": [p for p in params if uses[p] > 1], "lr": recipe.shared_lr})
-                  if g["params"]]
+        return [g for g in ({"params": [p for p in ps if uses[p] == 1], **extra},
+                            {"params": [p for p in ps if uses[p] > 1], "lr": recipe.shared_lr, **extra}) if g["params"]]
+    if not recipe.restart: params = split(vectors(torch.arange(B)), {})
+    else: params = [g for c in dict.fromkeys(ledger.comp.tolist()) for g in split(vectors((ledger.comp == c).nonzero().squeeze(1)), {"component": c})]
     opt = torch.optim.AdamW(params, lr=recipe.lr, betas=recipe.betas, weight_decay=recipe.weight_decay, eps=recipe.eps)
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, recipe.lr_factor)
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, recipe.lr_factor) if not recipe.restart else None
+    base = [g["lr"] for g in opt.param_groups]
+    first = {c: int((ledger.comp == c).nonzero()[0]) for c in dict.fromkeys(ledger.comp.tolist())}
     ledger.resume_optimizer("adamw", opt, sched)
     while ledger.active.any() and ledger.evals < until:
         act = ledger.active.nonzero().squeeze(1)
@@ -581,7 +613,13 @@ def _adamw_phase(recipe: Recipe, vectors: Callable, evaluate: Callable, ledger: 
         loss = evaluate(act)
         (loss * ledger.active[act].to(loss.device)).sum().backward()
         for p in vectors((~ledger.active).nonzero().squeeze(1)): p.grad = None  # AdamW skips them: no momentum, no decay
-        opt.step(); sched.step(); ledger.steps += 1
+        if recipe.restart:
+            for g, lr in zip(opt.param_groups, base): g["lr"] = lr * recipe.lr_factor(int(ledger.age[first[g["component"]]]) - 1)
+            for members in ledger.take_restarts():  # new vectors, no gradient this step, a fresh AdamW state from the next
+                for p in ledger.redraw(members, int(ledger.tries[members[0]]) - 1): p.grad = None; opt.state.pop(p, None)
+        opt.step()
+        if sched is not None: sched.step()
+        ledger.steps += 1
         ledger.step_done("adamw", opt, sched)
 
 def _lbfgs_phase(recipe: Recipe, vectors: Callable, evaluate: Callable, ledger: _Ledger, until: int):
@@ -732,23 +770,33 @@ def fit(
     tok_emb, scored = _mem_sequence(model, tg) if arr.teacher_forced else (None, tg)
     k = scored.shape[1]  # scored positions: N, or N-1 for [mem] with a tokenizer that adds no BOS
     frozen = _check_frozen(arr, frozen)
-    e_vecs, m_vecs, e_idx, m_idx = _init_params(model, tg, arr, recipe, seeds, e_groups, m_groups, init, frozen)
+    e_vecs, m_vecs, e_idx, m_idx, draw = _init_params(model, tg, arr, recipe, seeds, e_groups, m_groups, init, frozen)
     def vectors(idx: Tensor) -> list:  # the distinct trained parameters of problems `idx`
         es = dict.fromkeys(e_idx[idx].tolist()) if "e" not in frozen else {}
         ms = dict.fromkeys(m_idx[idx].tolist()) if arr.uses_m and "m" not in frozen else {}
         return [e_vecs[g] for g in es] + [m_vecs[g] for g in ms]
     info = {"recipe": json.loads(json.dumps(asdict(recipe))), "frozen": "".join(frozen), "dtype": str(model.get_input_embeddings().weight.dtype),
             "autocast": str(autocast) if autocast is not None else "none", "device": dev.type, "results_version": RESULTS_VERSION}
-    def solution(i: int, notify: bool = True, **kw) -> Solution:
+    def solution(i: int, notify: bool = True, tries: int | None = None, vectors_try: int | None = None, **kw) -> Solution:
+        tried = {"tries": tries, "vectors_try": vectors_try} if tries is not None else {}  # with restarts: tries, and the one its vectors are from
         sol = Solution(target=tg[i].tolist(), arrangement=arr.name, model=getattr(model, "onestep_name", type(model).__name__),
-                       seed=seeds[i], prefix=prefix, meta={**info, **(dict(meta[i]) if meta is not None else {})}, **kw)
+                       seed=seeds[i], prefix=prefix, meta={**info, **tried, **(dict(meta[i]) if meta is not None else {})}, **kw)
         if callback is not None and notify: callback(i, sol)
         return sol
     free = torch.arange(B)  # a frozen shared vector does not couple its problems: each stops on its own
-    ledger = _Ledger(B, _components(free if "e" in frozen else e_idx, free if "m" in frozen else m_idx), recipe.steps, recipe.stop_accuracy, solution)
+    ledger = _Ledger(B, _components(free if "e" in frozen else e_idx, free if "m" in frozen else m_idx), recipe.steps, recipe.stop_accuracy, solution,
+                     restart=recipe.restart)
+    def redraw(members: Tensor, k: int) -> list:  # a restart: the trained vectors of problems `members`, drawn again as in try k
+        with torch.no_grad():
+            for which, idx, vecs in (("e", e_idx, e_vecs), ("m", m_idx, m_vecs)):
+                if which in frozen or not vecs: continue
+                for g in dict.fromkeys(idx[members].tolist()): vecs[g].copy_(draw(which, g, k).to(vecs[g].device))
+        return vectors(members)
+    ledger.redraw = redraw
     bar = tqdm(total=recipe.steps + 1, disable=not progress, desc=f"fit B={B} N={n} {arr.name}", unit="eval", leave=False)
     if checkpoint is not None or extend is not None:
-        sig = lambda r: _signature(tg, seeds, e_idx, m_idx, arr.name, _fields(r), frozen, {**info, "recipe": _fields(r)}, *e_vecs, *m_vecs)
+        sig = lambda r: _signature(tg, seeds, e_idx, m_idx, arr.name, _fields(r), frozen, {**info, "recipe": _fields(r)}, *e_vecs, *m_vecs,
+                                   *(["tries by age"] if r.restart else []))  # (states saved before restarts ran in `fit` do not resume it)
         _checkpointing(checkpoint, extend if recipe.optimizer == "adamw" else None, ledger, bar, e_vecs, m_vecs, sig(recipe), sig(replace(recipe, steps=0)))
 
     # one evaluation: a forward pass of problems `act`, their losses; the ledger keeps the best and stops the finished

@@ -12,8 +12,8 @@ from .core import Recipe, PAPER_RECIPE, FAST_RECIPE, take_tokens
 from .store import Job, Store, run_jobs, compute_tag
 
 # %% auto #0
-__all__ = ['CANDIDATES', 'RESTART_SEED', 'get_candidates', 'recipe_study', 'censored_quantile', 'cost_summary', 'cost_table',
-           'solved_step', 'plot_solved_curves']
+__all__ = ['CANDIDATES', 'get_candidates', 'recipe_study', 'censored_quantile', 'cost_summary', 'cost_table', 'solved_step',
+           'plot_solved_curves']
 
 # %% ../nbs/07_recipe.ipynb #f8e4d322
 CANDIDATES = {
@@ -32,9 +32,10 @@ CANDIDATES = {
     "lr 0.3, cosine to 0.1 over 300": Recipe(init="embedding", lr=0.3, warmup=10, schedule="cosine", lr_floor=1/3, decay=300),
     # margin-aware loss: a position whose target logit leads the runner-up by 2 (about 7x the odds) stops pulling until it slips
     "lr 0.1, margin 2": Recipe(init="embedding", lr=0.1, margin=2.0),
-    # restarts: a problem not solved within 600 evaluations starts again from a new seed (the cost is every try's)
+    # restarts: a problem not solved within 600 steps starts again from the next seed, its schedule too (the cost is every try's)
     "lr 0.1, restart every 600": Recipe(init="embedding", lr=0.1, restart=600),
     "lr 0.3, cosine over 300, restart every 600": Recipe(init="embedding", lr=0.3, warmup=10, schedule="cosine", lr_floor=0.1, decay=300, restart=600),
+    "lr 0.3, cosine over 300, restart every 400": Recipe(init="embedding", lr=0.3, warmup=10, schedule="cosine", lr_floor=0.1, decay=300, restart=400),
     "lr 0.3, cosine over 300, margin 2": Recipe(init="embedding", lr=0.3, warmup=10, schedule="cosine", lr_floor=0.1, decay=300, margin=2.0),
     "fast": FAST_RECIPE,  # one of the above (the best measured): its jobs are the same, so it costs nothing more
 }
@@ -46,25 +47,6 @@ def get_candidates(names: list) -> dict:
     return {n: CANDIDATES[n] for n in names}
 
 # %% ../nbs/07_recipe.ipynb #39a64edd
-RESTART_SEED = 10_000  # try k of seed s starts from seed s + k * RESTART_SEED
-
-def _restarted(name: str, tag: str, toks: dict, texts, seeds, n: int, recipe: Recipe, budget: int, arrangement: str, run) -> tuple:
-    "Every (text, seed) in tries of at most `recipe.restart` evaluations, each from a new seed, until solved or `budget` + 1 evaluations"
-    " are spent (as one run's): one row per problem, its last try's, with `evaluations` and `seconds` summed over its tries."
-    spent, secs, tries, last, todo, k = {}, {}, {}, {}, [(t.id, s) for t in texts for s in seeds], 0
-    while todo:
-        jobs = {(tid, s): Job(name, tid, tuple(toks[tid][:n]), arrangement, replace(recipe, steps=min(recipe.restart, budget - spent.get((tid, s), 0))),
-                              s + k * RESTART_SEED, tag="recipe") for tid, s in todo}
-        df = run(list(jobs.values())).set_index("key")
-        for p, j in jobs.items():
-            r = df.loc[j.key(tag)]
-            spent[p] = spent.get(p, 0) + int(r.evaluations); secs[p] = secs.get(p, 0.0) + float(r.seconds); tries[p] = k + 1; last[p] = r
-        todo = [p for p in todo if last[p].decoded_accuracy < 1.0 and spent[p] <= budget]
-        k += 1
-    order = [(t.id, s) for t in texts for s in seeds]
-    out = pd.DataFrame([{**last[p].to_dict(), "key": last[p].name, "evaluations": spent[p], "seconds": secs[p], "tries": tries[p]} for p in order])
-    return out, order
-
 def recipe_study(
     model, tokenizer, texts,        # loaded model, its tokenizer, TextItems (long enough for max(lengths))
     lengths: list[int],             # target lengths
@@ -85,10 +67,6 @@ def recipe_study(
     for label, base in candidates.items():
         recipe, prev = replace(base, steps=budget), {}
         for n in sorted(lengths):
-            if recipe.restart:  # tries of `restart` evaluations, each from a new seed, until solved or out of budget
-                df, jobs = _restarted(name, tag, toks, texts, seeds, n, recipe, budget, arrangement,
-                                      lambda js: run_jobs(js, model, store, batch_size=batch_size, progress=progress, autocast=autocast, executor=executor))
-                frames.append(df.assign(recipe=label, warm_start=False, budget=budget)); continue
             jobs = [Job(name, t.id, tuple(toks[t.id][:n]), arrangement, recipe, s, tag="recipe",
                         init_from=prev.get((t.id, s)) if recipe.warm_start else None) for t in texts for s in seeds]
             df = run_jobs(jobs, model, store, batch_size=batch_size, progress=progress, autocast=autocast, executor=executor)
