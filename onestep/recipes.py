@@ -36,6 +36,8 @@ CANDIDATES = {
     "lr 0.1, restart every 600": Recipe(init="embedding", lr=0.1, restart=600),
     "lr 0.3, cosine over 300, restart every 600": Recipe(init="embedding", lr=0.3, warmup=10, schedule="cosine", lr_floor=0.1, decay=300, restart=600),
     "lr 0.3, cosine over 300, restart every 400": Recipe(init="embedding", lr=0.3, warmup=10, schedule="cosine", lr_floor=0.1, decay=300, restart=400),
+    "lr 0.5, cosine over 300, restart every 400": Recipe(init="embedding", lr=0.5, warmup=10, schedule="cosine", lr_floor=0.1, decay=300, restart=400),
+    "lr 0.3, cosine over 200, restart every 300": Recipe(init="embedding", lr=0.3, warmup=10, schedule="cosine", lr_floor=0.1, decay=200, restart=300),
     "lr 0.3, cosine over 300, margin 2": Recipe(init="embedding", lr=0.3, warmup=10, schedule="cosine", lr_floor=0.1, decay=300, margin=2.0),
     "fast": FAST_RECIPE,  # one of the above (the best measured): its jobs are the same, so it costs nothing more
 }
