@@ -51,6 +51,6 @@ head = (f"# One m shared by {a.texts} texts ({a.model}, {platform.machine()} CPU
         f"cosine to a tenth of each lr over 300 evaluations; lr: the own e's AdamW lr, shared lr: the m's "
         f"(`Recipe.shared_lr`). 'exact': texts whose kept vectors decode exactly (the decode of record); accuracy: decoded token accuracy.\n\n")
 Path(a.out).parent.mkdir(parents=True, exist_ok=True)
-Path(a.out).write_text(head + res.to_markdown(index=False, floatfmt=".2f") + "\n")
+Path(a.out).write_text(head + res.to_markdown(index=False, floatfmt=["", "g", "g", "", "", "", ".2f", ".2f", ""]) + "\n")
 res.to_csv(Path(a.out).with_suffix(".csv"), index=False)
 print(Path(a.out).read_text())

@@ -51,6 +51,7 @@ def fit_curves(
 ) -> list[Solution]:                   # per curve: `e` = its control points (controls, d), `m` = those in m (or None)
     "Fit Bezier curves between pairs of solutions by minimising the mean loss at `points` stratified random t per step (Eq. 4), batched."
     if recipe.optimizer != "adamw": raise ValueError("curves are fitted with AdamW (each step sees a new random t); use an AdamW recipe")
+    if recipe.restart: raise ValueError("a curve has no stopping rule to restart on: fit curves with Recipe.restart=0")
     if vectors not in ("e", "em"): raise ValueError(f"vectors must be 'e' or 'em', got {vectors!r}")
     if isinstance(points, bool) or not isinstance(points, int) or points < 1: raise ValueError(f"points must be an int >= 1, got {points!r}")
     a0 = starts[0]; arr = get_arrangement(a0.arrangement)

@@ -38,6 +38,7 @@ class LongSolution:
     prefix: str = "bos"       # see `Recipe.prefix`
     seconds: float = 0.0      # fit wall time, all tries
     recipe: dict = field(default_factory=dict)
+    autocast: str = "none"    # what the fits ran under ('none' or a dtype name); a chunk is exact when its decode without autocast is
 
     @property
     def K(self) -> int: return len(self.bounds)
@@ -188,8 +189,8 @@ def compress_long(
     evals, tries, seeds = [s.evaluations for s in sols], [1] * len(bounds), [seed] * len(bounds)
     def score(sols, bounds):
         lens = [b - a for a, b in bounds]
-        out = decode_chunks(model, torch.stack([s.e for s in sols]), shared if shared is not None else
-                            (torch.stack([s.m for s in sols]) if sols[0].m is not None else None), lens, arrangement, recipe.prefix, autocast)
+        out = decode_chunks(model, torch.stack([s.e for s in sols]), shared if shared is not None else  # without autocast: as `fit` stops
+                            (torch.stack([s.m for s in sols]) if sols[0].m is not None else None), lens, arrangement, recipe.prefix)
         return [float(torch.tensor(o).eq(torch.tensor(ids[a:b])).float().mean()) for o, (a, b) in zip(out, bounds)]
     acc = score(sols, bounds)
     for r in range(1, retries + 1):
@@ -228,7 +229,7 @@ def compress_long(
     return LongSolution(e=torch.stack([s.e.detach().cpu() for s in sols]), m=m, target=ids, bounds=bounds, accuracy=acc,
                         evaluations=evals, tries=tries, seeds=seeds, arrangement=get_arrangement(arrangement).name,
                         model=sols[0].model, chunk=chunk, prefix=sols[0].prefix, seconds=time.perf_counter() - t0,
-                        recipe=json.loads(json.dumps(asdict(recipe))))
+                        recipe=json.loads(json.dumps(asdict(recipe))), autocast=str(autocast).removeprefix("torch.") if autocast is not None else "none")
 
 # %% ../nbs/08_long.ipynb #0b0cdccc
 def long_report(sol: LongSolution, model, tokenizer, min_run_time: float = 1.0, seed: int = 0) -> "pd.DataFrame":
@@ -251,7 +252,7 @@ def long_report(sol: LongSolution, model, tokenizer, min_run_time: float = 1.0, 
             ("bytes of vectors (fp32)", sol.n_vectors * d * 4), ("bytes of vectors (bf16)", sol.n_vectors * d * 2),
             ("bytes of the UTF-8 text", len(text.encode("utf-8"))), ("bytes of the token ids (int32)", sol.n * 4),
             (f"bytes of the token ids ({bits} bits each)", math.ceil(sol.n * bits / 8)),
-            ("evaluations, all chunks and tries", sum(sol.evaluations)), ("fit time (s)", round(sol.seconds, 1)),
+            ("evaluations, all chunks and tries", sum(sol.evaluations)), ("fit time (s)", round(sol.seconds, 1)), ("fits ran under autocast", sol.autocast),
             ("decode: one batched forward pass (s)", round(one["seconds"], 4)),
             (f"greedy autoregressive generation of {sol.n} tokens (s)", round(ar["seconds"], 4)),
             ("speed-up of the one-pass decode", round(ar["seconds"] / one["seconds"], 1)),
