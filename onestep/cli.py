@@ -78,7 +78,7 @@ def cmd_compress(a) -> int:
             raise CliError(f"the encoder was trained on {enc.model_name!r}, not {a.model!r}: leave out --model or pass --model {enc.model_name}")
     model, tok = _model(a.model or (enc.model_name if enc is not None else DEFAULT_MODEL))
     if enc is not None: enc._check_model(model); enc.to(model.get_input_embeddings().weight.device)
-    recipe = named_recipe(a.recipe, steps=a.steps)
+    recipe = named_recipe(a.recipe or ("fast" if a.chunk is None else "fast-lr0.1"), steps=a.steps)
     work = Path(a.output + ".parts")  # finished fits and the running one's checkpoint: a re-run with the same arguments resumes
     if work.exists(): print(f"resuming from {work}", file=sys.stderr)
     if a.chunk is not None:
@@ -159,7 +159,7 @@ def parser() -> argparse.ArgumentParser:
     g.add_argument("-n", type=int, help="fit the first N tokens of the text as one problem")
     g.add_argument("--chunk", type=int, help="fit the whole text in chunks of N tokens (one e each, a shared m)")
     c.add_argument("--model", help="registered model name, local folder or HF hub id (default: the package's default model)")
-    c.add_argument("--recipe", choices=["fast", "paper"], default="fast", help="optimiser recipe (default: fast)")
+    c.add_argument("--recipe", choices=["fast", "fast-lr0.1", "paper"], help="optimiser recipe (default: fast; with --chunk, fast-lr0.1)")
     c.add_argument("--steps", type=int, help="evaluation budget per fit (default: the recipe's)")
     c.add_argument("--seed", type=int, default=0)
     c.add_argument("--retries", type=int, default=2, help="--chunk: rounds for chunks that are not exact (default 2)")
