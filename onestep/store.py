@@ -95,11 +95,12 @@ def share_groups(
     return out
 
 # %% ../nbs/00c_store.ipynb #4f0d5613
-def late_loss_drop(curve: list) -> float:
-    "Relative fall of the loss over the last half (or more) of a run, from its loss curve: near 0 means it had flattened."
+def late_loss_drop(curve: list, start: int = 0) -> float:
+    "Relative fall of the loss over the last half (or more) of a run from evaluation `start` (its last try's), from its loss curve: near 0 means it had flattened."
+    curve = [p for p in curve if p[0] >= start]  # with restarts, only the last try: the loss jumps up where a try starts again
     if len(curve) < 2: return float("nan")
     last_k, last = curve[-1]
-    k0, l0 = [p for p in curve if p[0] <= last_k / 2][-1]
+    k0, l0 = [p for p in curve if p[0] <= (start + last_k) / 2 or p is curve[0]][-1]
     return (l0 - last) / l0 if l0 > 0 else 0.0
 
 class Store:
@@ -177,7 +178,8 @@ class Store:
             except ResultVersionError as ex: foreign.append(str(ex)); continue
             if s is None: continue
             d = s.info(); meta = d.pop("meta"); d.pop("target")
-            d["late_loss_drop"] = late_loss_drop(d.pop("loss_curve"))
+            tries_start = (int(meta.get("tries", 1)) - 1) * int((meta.get("recipe") or {}).get("restart", 0) or 0)  # where its last try began
+            d["late_loss_drop"] = late_loss_drop(d.pop("loss_curve"), tries_start)
             rows.append({"key": k, **{x: y for x, y in meta.items() if x != "recipe"}, **d})
         if foreign:  # loudly: a table without them is not the whole store
             warnings.warn(f"{len(foreign)} stored result(s) left out of this table, written by another onestep version; the first: {foreign[0]}")
