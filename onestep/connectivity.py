@@ -182,17 +182,18 @@ def connectivity_study(
     curve_recipe: Recipe,             # the curves' AdamW settings (`steps`: evaluations per curve)
     store: Store,
     controls: list = (1,),            # control points of the curves fitted (1: quadratic, 2: cubic)
-    vectors: str = "e",               # 'e': one learned m, frozen (curves in e); 'em': own m, curves in both
+    vectors: str = "e",               # 'e': one learned m, frozen (curves in e); 'e-joint': one m trained with all solutions (curves in e); 'em': own m, curves in both
     grid: int = 21,                   # points t where paths are decoded
     cross_pairs: int = 1,             # pairs of solutions of different texts decoded along their segment (0: none)
     points: int = 1,                  # stratified t per curve and step (`fit_curves`)
     batch_size: int | str = 16, autocast=None, executor=None,
 ) -> dict:                            # 'solutions', 'paths' (`PATH_COLUMNS`), 'lengths' (per curve), 'cross' (between texts): DataFrames
     "Fig 6 for one model: solutions, curves between every exact pair of one text, and decoded accuracy along segments and curves."
+    if vectors not in ("e", "e-joint", "em"): raise ValueError(f"vectors must be 'e', 'e-joint' or 'em', got {vectors!r}")
     bad = [c for c in controls if c not in CURVE_NAMES]
     if bad: raise ValueError(f"controls must be among {list(CURVE_NAMES)} (quadratic, cubic), got {bad}")
     from onestep.core import take_tokens
-    from onestep.store import Job, run_jobs, learn_m, late_loss_drop
+    from onestep.store import Job, run_jobs, learn_m, late_loss_drop, share_groups
     name, extra = model.onestep_name, {}
     if vectors == "e":  # one m, learned on m_texts, frozen for every solution: the ends of a curve share it
         if not m_texts: raise ValueError("vectors='e' needs texts to learn the shared m on (m_texts)")
@@ -200,10 +201,12 @@ def connectivity_study(
                             executor=executor, batch_size=batch_size)  # to exactness: a `stop_margin` is for the curves' ends
         extra = dict(init_from=m_from, frozen="m")
     jobs = [Job(name, t.id, tuple(take_tokens(t, tokenizer, n)), recipe=recipe, seed=s, tag="connectivity", **extra) for t in texts for s in seeds]
+    if vectors == "e-joint": jobs = share_groups(jobs, len(jobs), "m")  # the paper's: one m trained with every solution, the curves in e
     sols = run_jobs(jobs, model, store, batch_size=batch_size, autocast=autocast, executor=executor).assign(model=name)
     ok = sols[sols.decoded_accuracy >= 0.99]
     pairs = [(a, b) for _, g in ok.groupby("text_id", sort=False) for a, b in combinations(g.key, 2)]
-    curves = {c: run_curves([CurveJob(name, a, b, curve_recipe, c, vectors, points=points) for a, b in pairs], model, store, batch_size, autocast)
+    curves = {c: run_curves([CurveJob(name, a, b, curve_recipe, c, "em" if vectors == "em" else "e", points=points) for a, b in pairs],
+                            model, store, batch_size, autocast)
               for c in controls}
     ts, paths, lengths, cross = np.linspace(0, 1, grid).round(6), [], [], []
     for p, (a, b) in enumerate(pairs):

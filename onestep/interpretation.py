@@ -16,17 +16,20 @@ from .store import Job, share_groups
 from .report import mean_std
 
 # %% auto #0
-__all__ = ['KINDS', 'NOTHING_SOLVED', 'interpretation_jobs', 'pair_distances', 'e_drift', 'drift_table', 'closer_fraction',
-           'token_distances', 'semantic_distances', 'binned', 'interpretation_study', 'kinds_table', 'plot_fig4',
-           'plot_fig5', 'direction_or_norm']
+__all__ = ['M_MODES', 'KINDS', 'NOTHING_SOLVED', 'interpretation_jobs', 'pair_distances', 'solution_vectors', 'e_drift',
+           'drift_table', 'closer_fraction', 'token_distances', 'semantic_distances', 'binned', 'interpretation_study',
+           'kinds_table', 'plot_fig4', 'plot_fig5', 'direction_or_norm']
 
 # %% ../nbs/04_interpretation.ipynb #ec02bb01
+M_MODES = ("learned", "joint", "own")  # where m comes from: learned on other texts and frozen, one trained with every problem, one per problem
+
 def interpretation_jobs(model_name: str, conts: pd.DataFrame, recipe: Recipe, seeds_last: list, m_mode: str = "learned",
                         m_from: str | None = None) -> list[Job]:
     "Jobs for the continuations in `conts` (text_id, context_id, k, tokens): the last continuation of a context once per seed."
     last = conts.groupby("context_id").k.transform("max")
     jobs = [Job(model_name, r.text_id, tuple(r.tokens), recipe=recipe, seed=s, tag="interpretation")
             for r, is_last in zip(conts.itertuples(), conts.k == last) for s in (seeds_last if is_last else seeds_last[:1])]
+    if m_mode == "own": return jobs  # every problem trains its own e and m
     if m_mode == "joint": return share_groups(jobs, len(jobs), "m")
     if m_from is None: raise ValueError("m_mode='learned' needs m_from: the key of the stored solution whose m is frozen")
     return [replace(j, init_from=m_from, frozen="m") for j in jobs]
@@ -47,6 +50,13 @@ def pair_distances(sols: pd.DataFrame, E: np.ndarray, E0: np.ndarray | None = No
                        "norm_difference": np.abs(norms[i] - norms[j]) / ((norms[i] + norms[j]) / 2)})
     if E0 is not None: df["cosine_learned"], df["euclidean_learned"] = pdist(E - E0, "cosine"), pdist(E - E0)
     return df[(df.kind == KINDS[0]) | (first[i] & first[j])].reset_index(drop=True)
+
+def solution_vectors(model, sols: list, m_mode: str = "learned") -> tuple[np.ndarray, np.ndarray]:
+    "Rows of the vectors Figs 4-5 compare, and of their seeded starts: `e`, or `e` and `m` side by side where each problem has its own `m` ('own')."
+    which = ("e", "m") if m_mode == "own" else ("e",)
+    if not sols: return np.zeros((0, 1)), np.zeros((0, 1))
+    stack = lambda f: np.stack([np.concatenate([f(s, w).double().numpy().ravel() for w in which]) for s in sols])
+    return stack(lambda s, w: getattr(s, w)), stack(lambda s, w: start_vector(model, s, w))
 
 def e_drift(model, sols: list) -> pd.DataFrame:
     "Per solution: ||e - e0|| / ||e0|| and cosine(e, e0), where e0 is its seeded start drawn again (`start_vector`): how far training moved e."
@@ -109,13 +119,13 @@ def interpretation_study(
     continuations: int,               # continuations sampled (T=1) per context
     seeds_last: list,                 # seeds of the last continuation's solutions
     recipe: Recipe, store,
-    m_mode: str = "learned",          # 'learned': m learned on m_texts, then frozen; 'joint': one m trained with every problem
+    m_mode: str = "learned",          # 'learned': m learned on m_texts, then frozen; 'joint': one m trained with every problem; 'own': one m per problem
     batch_size: int | str = 16, autocast=None, executor=None,
 ) -> dict:                            # 'runs', 'conts', 'm_runs', 'pairs' (Fig 4), 'tpairs' (Fig 5), 'checks' (re-decoded): DataFrames
     "Figs 4-5 for one model: continuations, their solutions, how far each e moved, and the pairs of solutions with their distances."
     from onestep.data import generated_texts
     from onestep.store import run_jobs, learn_m, redecode_table
-    if m_mode not in ("learned", "joint"): raise ValueError(f"m_mode must be 'learned' or 'joint', got {m_mode!r}")
+    if m_mode not in M_MODES: raise ValueError(f"m_mode must be one of {M_MODES}, got {m_mode!r}")
     name = model.onestep_name
     conts = pd.DataFrame([{"text_id": g.id, "context_id": c.id, "k": k, "tokens": g.tokens[:n], "text": tokenizer.decode(g.tokens[:n])}
                           for k in range(continuations) for c, g in zip(contexts, generated_texts(model, tokenizer, contexts, n, seed=k))])
@@ -128,14 +138,14 @@ def interpretation_study(
     runs = r.merge(conts[["text_id", "context_id", "k"]], on="text_id").assign(model=name)
     runs["solved"] = runs.decoded_accuracy >= 0.99
     s = runs[runs.solved].reset_index(drop=True)
-    E = np.stack([store.get(k).e.double().numpy() for k in s.key]) if len(s) else np.zeros((0, 1))
-    E0 = np.stack([start_vector(model, store.get(k)).double().numpy() for k in s.key]) if len(s) else E
-    pairs = pair_distances(s, E, E0).assign(model=name) if len(s) > 1 else pd.DataFrame(columns=["model", "kind", "cosine", "cosine_learned"])
+    E, E0 = solution_vectors(model, [store.get(k) for k in s.key], m_mode)  # e, or (e, m) where each problem has its own m
+    vec = "(e, m)" if m_mode == "own" else "e"
+    pairs = pair_distances(s, E, E0).assign(model=name, vectors=vec) if len(s) > 1 else pd.DataFrame(columns=["model", "kind", "cosine", "cosine_learned", "vectors"])
     first = (s.seed == s.groupby("text_id").seed.transform("min")).to_numpy() if len(s) else np.zeros(0, bool)
     tpairs = pd.DataFrame(columns=["model", "kind", "cosine", "token_distance", "semantic_distance"])
     if first.sum() > 1:
         c = conts.set_index("text_id").loc[s.text_id[first]]
-        tpairs = pair_distances(s[first].reset_index(drop=True), E[first], E0[first]).assign(model=name)
+        tpairs = pair_distances(s[first].reset_index(drop=True), E[first], E0[first]).assign(model=name, vectors=vec)
         tpairs["token_distance"], tpairs["semantic_distance"] = token_distances(list(c.tokens)), semantic_distances(list(c.text))
     checks = redecode_table(store, r.key[:3], model, autocast)  # decoded again from the stored vectors
     return {"runs": runs, "conts": conts.assign(model=name), "m_runs": m_runs.assign(model=name), "pairs": pairs, "tpairs": tpairs, "checks": checks}
@@ -165,8 +175,10 @@ def _nothing(title: str):
     plt.close(fig)
     return fig
 
+def _vectors_of(pairs: pd.DataFrame) -> str: return str(pairs.vectors.iloc[0]) if "vectors" in pairs and len(pairs) else "e"
+
 def plot_fig4(pairs: pd.DataFrame, col: str = "cosine"):
-    "Distributions of the distance between e vectors per kind of pair (one panel per model)."
+    "Distributions of the distance between e (or (e, m)) vectors per kind of pair (one panel per model)."
     import matplotlib.pyplot as plt, seaborn as sns
     if pairs.empty: return _nothing("Proto-token e of solved problems")
     mdls = list(pairs.model.unique())
@@ -176,7 +188,8 @@ def plot_fig4(pairs: pd.DataFrame, col: str = "cosine"):
                        palette="colorblind", cut=0, inner="quart", density_norm="width", legend=False, ax=ax)
         for i, k in enumerate(KINDS):
             ax.text(ax.get_xlim()[1], i, f" n={int((pairs[pairs.model == mdl].kind == k).sum())}", va="center", fontsize=8)
-        ax.set(xlabel=f"{col} distance between e vectors", ylabel="", title=f"Proto-token e of solved problems ({mdl})")
+        vec = _vectors_of(pairs)
+        ax.set(xlabel=f"{col} distance between {vec} vectors", ylabel="", title=f"Proto-token {vec} of solved problems ({mdl})")
     fig.tight_layout()
     plt.close(fig)  # shown once: by the cell that displays the returned figure
     return fig
@@ -200,7 +213,7 @@ def plot_fig5(tpairs: pd.DataFrame, bins: int = 4):
                 g = d.groupby("bin", observed=True).agg(x=(col, "mean"), y=("cosine", "mean"), s=("cosine", "std"), n=("cosine", "size"))
                 ax.errorbar(g.x, g.y, yerr=g.s.fillna(0), fmt="o-", color=colors[k], capsize=3, label=k)
                 for x, y, n in zip(g.x, g.y, g.n): ax.annotate(f"{n}", (x, y), textcoords="offset points", xytext=(4, 4), fontsize=7, color=colors[k])
-            ax.set(xlabel=label, ylabel="cosine distance between e vectors", title=mdl)
+            ax.set(xlabel=label, ylabel=f"cosine distance between {_vectors_of(p)} vectors", title=mdl)
             ax.legend(fontsize=8)
     fig.tight_layout()
     plt.close(fig)  # shown once: by the cell that displays the returned figure
