@@ -138,7 +138,8 @@ def interpretation_study(
     runs = r.merge(conts[["text_id", "context_id", "k"]], on="text_id").assign(model=name)
     runs["solved"] = runs.decoded_accuracy >= 0.99
     s = runs[runs.solved].reset_index(drop=True)
-    E, E0 = solution_vectors(model, [store.get(k) for k in s.key], m_mode)  # e, or (e, m) where each problem has its own m
+    by_key = dict(zip(r.key, sols))  # read once, above
+    E, E0 = solution_vectors(model, [by_key[k] for k in s.key], m_mode)  # e, or (e, m) where each problem has its own m
     vec = "(e, m)" if m_mode == "own" else "e"
     pairs = pair_distances(s, E, E0).assign(model=name, vectors=vec) if len(s) > 1 else pd.DataFrame(columns=["model", "kind", "cosine", "cosine_learned", "vectors"])
     first = (s.seed == s.groupby("text_id").seed.transform("min")).to_numpy() if len(s) else np.zeros(0, bool)
