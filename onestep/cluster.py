@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 import torch
-from .store import Store, Job, compute_tag, solve_batch, resolve
+from .store import Store, Job, compute_tag, solve_batch, resolve, dtype_name
 
 # %% auto #0
 __all__ = ['Shard', 'solve_shard', 'ShardTask', 'SubmititExecutor', 'make_executor', 'evaluation_rate', 'sweep_cost']
@@ -90,8 +90,7 @@ class SubmititExecutor:
         self.jobs = []  # the submitit jobs of the last run
 
     def shard_specs(self, batches: list, model, store: Store, autocast) -> list:
-        dtype = str(model.get_input_embeddings().weight.dtype).removeprefix("torch.")
-        ac = str(autocast).removeprefix("torch.") if autocast is not None else None
+        dtype, ac = dtype_name(model.get_input_embeddings().weight.dtype), dtype_name(autocast)
         return [Shard(model.onestep_name, self.device, dtype, ac, str(store.root), b) for b in _shards(batches, self.shards)]
 
     def submit(self, shards: list) -> list:

@@ -19,8 +19,9 @@ from .core import (Recipe, Solution, RESULTS_VERSION, PHASES, _Ledger, _build_in
 from .store import Store, compute_tag, resolve, batch_sizer
 
 # %% auto #0
-__all__ = ['PATH_COLUMNS', 'LENGTH_COLUMNS', 'CROSS_COLUMNS', 'CURVE_NAMES', 'bezier', 'arc_length', 'fit_curves',
-           'path_accuracy', 'CurveJob', 'run_curves', 'connectivity_study', 'connectivity_table', 'plot_fig6']
+__all__ = ['PATH_COLUMNS', 'LENGTH_COLUMNS', 'CROSS_COLUMNS', 'CURVE_NAMES', 'VECTORS', 'bezier', 'arc_length', 'fit_curves',
+           'path_accuracy', 'CurveJob', 'run_curves', 'curve_recipe', 'connectivity_study', 'connectivity_table',
+           'plot_fig6']
 
 # %% ../nbs/05_connectivity.ipynb #9bdb40f7
 def bezier(t: torch.Tensor, ends: torch.Tensor, controls: torch.Tensor) -> torch.Tensor:
@@ -113,6 +114,7 @@ PATH_COLUMNS = ["model", "text_id", "pair", "path", "t", "accuracy"]  # a table 
 LENGTH_COLUMNS = ["model", "text_id", "pair", "path", "length_ratio", "min_accuracy", "late_loss_drop"]  # one row per fitted curve
 CROSS_COLUMNS = ["model", "text A", "text B", "t", "accuracy vs A", "accuracy vs B", "midpoint decodes to"]  # segments between texts
 CURVE_NAMES = {1: "quadratic Bezier", 2: "cubic Bezier"}  # curves by their control points
+VECTORS = ("e", "e-joint", "em")  # 'e': one m learned on other texts, frozen; 'e-joint': one m trained with every solution; 'em': own m, curves in (e, m)
 
 @torch.no_grad()
 def path_accuracy(model, start: Solution, end: Solution, curve: Solution | None = None, grid: int = 21,
@@ -174,6 +176,11 @@ def run_curves(jobs: list, model, store: Store, batch_size: int | str = 16, auto
     return store.frame([j.key(tag) for j in jobs])
 
 # %% ../nbs/05_connectivity.ipynb #ed033c64
+def curve_recipe(recipe: Recipe, steps: int, schedule: str = "cosine", lr: float = 0.0) -> Recipe:
+    "The curve fit's recipe: `recipe`'s AdamW (at `lr`, 0: the recipe's) for `steps` evaluations, no stopping rule, restart or warm start."
+    if lr < 0: raise ValueError(f"the curves' lr must be >= 0 (0: the lr of the solutions recipe), got {lr}")
+    return replace(recipe, steps=steps, warm_start=False, schedule=schedule, stop_margin=0.0, lr=float(lr) or recipe.lr, restart=0, decay=0)
+
 def connectivity_study(
     model, tokenizer,                 # the loaded model (its `onestep_name` names it in the tables) and its tokenizer
     texts: list, m_texts: list,       # TextItems whose solutions are joined; those the frozen m is learned on (vectors 'e')
@@ -189,7 +196,7 @@ def connectivity_study(
     batch_size: int | str = 16, autocast=None, executor=None,
 ) -> dict:                            # 'solutions', 'paths' (`PATH_COLUMNS`), 'lengths' (per curve), 'cross' (between texts): DataFrames
     "Fig 6 for one model: solutions, curves between every exact pair of one text, and decoded accuracy along segments and curves."
-    if vectors not in ("e", "e-joint", "em"): raise ValueError(f"vectors must be 'e', 'e-joint' or 'em', got {vectors!r}")
+    if vectors not in VECTORS: raise ValueError(f"vectors must be one of {VECTORS}, got {vectors!r}")
     bad = [c for c in controls if c not in CURVE_NAMES]
     if bad: raise ValueError(f"controls must be among {list(CURVE_NAMES)} (quadratic, cubic), got {bad}")
     from onestep.core import take_tokens

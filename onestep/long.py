@@ -15,6 +15,7 @@ from torch import Tensor
 from .core import (FAST_LR01_RECIPE, Recipe, Solution, fit, decode, get_arrangement, check_length, take_tokens,
                           text_prefix, save_vectors, load_vectors, known_fields, _check_vectors, Checkpoint, RESULTS_VERSION,
                           _signature)
+from .store import dtype_name
 
 # %% auto #0
 __all__ = ['CHECKPOINTS', 'LongSolution', 'load_solution', 'check_chunkable', 'chunk_bounds', 'decode_chunks', 'decode_long',
@@ -229,7 +230,7 @@ def compress_long(
     return LongSolution(e=torch.stack([s.e.detach().cpu() for s in sols]), m=m, target=ids, bounds=bounds, accuracy=acc,
                         evaluations=evals, tries=tries, seeds=seeds, arrangement=get_arrangement(arrangement).name,
                         model=sols[0].model, chunk=chunk, prefix=sols[0].prefix, seconds=time.perf_counter() - t0,
-                        recipe=json.loads(json.dumps(asdict(recipe))), autocast=str(autocast).removeprefix("torch.") if autocast is not None else "none")
+                        recipe=json.loads(json.dumps(asdict(recipe))), autocast=dtype_name(autocast) or "none")
 
 # %% ../nbs/08_long.ipynb #0b0cdccc
 def long_report(sol: LongSolution, model, tokenizer, min_run_time: float = 1.0, seed: int = 0) -> "pd.DataFrame":

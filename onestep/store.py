@@ -17,9 +17,9 @@ from .core import (Recipe, PAPER_RECIPE, DEFAULT_ARRANGEMENT, RESULTS_VERSION, S
                           get_arrangement, ResultVersionError, Checkpoint)
 
 # %% auto #0
-__all__ = ['project_root', 'resolve', 'compute_tag', 'Job', 'share_groups', 'late_loss_drop', 'Store', 'plan_batches',
-           'solve_batch', 'Batch', 'batch_sizer', 'LocalExecutor', 'run_jobs', 'm_source_jobs', 'learn_m', 'redecode',
-           'redecode_table', 'check_redecoded']
+__all__ = ['project_root', 'resolve', 'dtype_name', 'compute_tag', 'Job', 'share_groups', 'late_loss_drop', 'Store',
+           'plan_batches', 'solve_batch', 'Batch', 'batch_sizer', 'LocalExecutor', 'run_jobs', 'm_source_jobs',
+           'learn_m', 'redecode', 'redecode_table', 'check_redecoded']
 
 # %% ../nbs/00c_store.ipynb #af694e4c
 def project_root(start=None) -> Path:
@@ -36,11 +36,15 @@ def resolve(path) -> Path:
     return p if p.is_absolute() else project_root() / p
 
 # %% ../nbs/00c_store.ipynb #0d90fb6a
+def dtype_name(dtype) -> str | None:
+    "A dtype's name without the module, e.g. torch.bfloat16 -> 'bfloat16' (a name stays as it is); None stays None."
+    return None if dtype is None else str(dtype).removeprefix("torch.")
+
 def compute_tag(model=None, autocast=None, dtype=None) -> str:
     "The compute settings that change a result's numbers: the model's dtype (or `dtype`, a name) and the autocast dtype, e.g. 'float32'."
-    dt = str(dtype if dtype is not None else model.get_input_embeddings().weight.dtype if model is not None else "float32")
+    dt = dtype if dtype is not None else model.get_input_embeddings().weight.dtype if model is not None else "float32"
     # under autocast a problem is solved only once exact without it too (`core.confirmed_without_autocast`): '+confirmed' says so
-    return dt.removeprefix("torch.") + ("" if autocast is None else f"+autocast:{str(autocast).removeprefix('torch.')}+confirmed")
+    return dtype_name(dt) + ("" if autocast is None else f"+autocast:{dtype_name(autocast)}+confirmed")
 
 @dataclass(frozen=True)
 class Job:
