@@ -178,7 +178,7 @@ def run_curves(jobs: list, model, store: Store, batch_size: int | str = 16, auto
 # %% ../nbs/05_connectivity.ipynb #ed033c64
 def curve_recipe(recipe: Recipe, steps: int, schedule: str = "cosine", lr: float = 0.0) -> Recipe:
     "The curve fit's recipe: `recipe`'s AdamW (at `lr`, 0: the recipe's) for `steps` evaluations, no stopping rule, restart or warm start."
-    if lr < 0: raise ValueError(f"the curves' lr must be >= 0 (0: the lr of the solutions recipe), got {lr}")
+    if lr < 0: raise ValueError(f"the curves' lr (curve_lr) must be >= 0 (0: the lr of the solutions recipe), got {lr}")
     return replace(recipe, steps=steps, warm_start=False, schedule=schedule, stop_margin=0.0, lr=float(lr) or recipe.lr, restart=0, decay=0)
 
 def connectivity_study(
@@ -186,7 +186,7 @@ def connectivity_study(
     texts: list, m_texts: list,       # TextItems whose solutions are joined; those the frozen m is learned on (vectors 'e')
     n: int, seeds: list,              # tokens per text; seeds of each text's solutions
     recipe: Recipe,                   # the solutions' recipe
-    curve_recipe: Recipe,             # the curves' AdamW settings (`steps`: evaluations per curve)
+    curves_recipe: Recipe,            # the curves' AdamW settings (`steps`: evaluations per curve)
     store: Store,
     controls: list = (1,),            # control points of the curves fitted (1: quadratic, 2: cubic)
     vectors: str = "e",               # 'e': one learned m, frozen (curves in e); 'e-joint': one m trained with all solutions (curves in e); 'em': own m, curves in both
@@ -212,7 +212,7 @@ def connectivity_study(
     sols = run_jobs(jobs, model, store, batch_size=batch_size, autocast=autocast, executor=executor).assign(model=name)
     ok = sols[sols.decoded_accuracy >= 0.99]
     pairs = [(a, b) for _, g in ok.groupby("text_id", sort=False) for a, b in combinations(g.key, 2)]
-    curves = {c: run_curves([CurveJob(name, a, b, curve_recipe, c, "em" if vectors == "em" else "e", points=points) for a, b in pairs],
+    curves = {c: run_curves([CurveJob(name, a, b, curves_recipe, c, "em" if vectors == "em" else "e", points=points) for a, b in pairs],
                             model, store, batch_size, autocast)
               for c in controls}
     ts, paths, lengths, cross = np.linspace(0, 1, grid).round(6), [], [], []

@@ -17,8 +17,9 @@ from .report import mean_std
 
 # %% auto #0
 __all__ = ['M_MODES', 'KINDS', 'NOTHING_SOLVED', 'interpretation_jobs', 'pair_distances', 'solution_vectors', 'e_drift',
-           'drift_table', 'closer_fraction', 'token_distances', 'semantic_distances', 'binned', 'interpretation_study',
-           'kinds_table', 'plot_fig4', 'plot_fig5', 'direction_or_norm']
+           'drift_table', 'closer_fraction', 'token_distances', 'semantic_distances', 'binned', 'variance_split',
+           'complete_grid', 'start_gradients', 'text_or_start', 'interpretation_study', 'kinds_table', 'plot_fig4',
+           'plot_fig5', 'direction_or_norm']
 
 # %% ../nbs/04_interpretation.ipynb #ec02bb01
 M_MODES = ("learned", "joint", "own")  # where m comes from: learned on other texts and frozen, one trained with every problem, one per problem
@@ -111,6 +112,60 @@ def binned(pairs: pd.DataFrame, col: str, bins: int = 4, y: str = "cosine") -> p
     t.index.name = f"{col} bin"
     return t
 
+# %% ../nbs/04_interpretation.ipynb #fde76570
+import torch
+
+def variance_split(X: np.ndarray) -> dict:
+    "Shares of the spread of a (texts, seeds, d) grid of vectors explained by the text, by the start (seed), and by neither alone; and chance's shares."
+    X = np.asarray(X, dtype=float)
+    if X.ndim != 3 or X.shape[0] < 2 or X.shape[1] < 2: raise ValueError(f"need a (texts, seeds, d) grid with at least 2 texts and 2 seeds, got shape {X.shape}")
+    T, S = X.shape[:2]
+    mu = X.mean((0, 1)); a = X.mean(1) - mu; b = X.mean(0) - mu
+    rest = X - mu - a[:, None] - b[None]
+    total = ((X - mu) ** 2).sum()
+    return {"text": S * (a ** 2).sum() / total, "start": T * (b ** 2).sum() / total, "text and start together": (rest ** 2).sum() / total,
+            "text, chance": (T - 1) / (T * S - 1), "start, chance": (S - 1) / (T * S - 1)}
+
+def complete_grid(s: pd.DataFrame) -> tuple[list, list]:
+    "(texts, seeds) of the largest complete grid in `s` (text_id, seed: the solved problems): every text solved at every seed; ([], []) if none of 2 x 2."
+    have = s.groupby("text_id").seed.agg(set)
+    seeds, best = sorted(set(s.seed)), ([], [])
+    while len(seeds) >= 2:
+        texts = [t for t, ss in have.items() if set(seeds) <= ss]
+        if len(texts) >= 2 and len(texts) * len(seeds) > len(best[0]) * len(best[1]): best = (texts, list(seeds))
+        seeds = sorted(seeds, key=lambda x: (sum(x in ss for ss in have), x))[1:]  # drop the seed fewest texts were solved at
+    return best
+
+def start_gradients(model, sols: list, autocast=None) -> np.ndarray:
+    "Per solution, the gradient of its loss with respect to `e` at its seeded start e0 (`start_vector`), with its `m` then:"
+    " the start drawn again where `m` was its own, else the `m` it holds (frozen or shared). The direction a fit first moves."
+    from onestep.core import get_arrangement, prefix_embedding, scored_loss, _build_inputs
+    dev = model.get_input_embeddings().weight.device
+    out = []
+    for s in sols:
+        arr = get_arrangement(s.arrangement)
+        if arr.teacher_forced or not arr.uses_m: raise ValueError(f"start_gradients is for one-step arrangements with m, such as 'e_m'; got {s.arrangement!r}")
+        own_m = not s.meta.get("m_group") and s.meta.get("frozen") != "m" and not s.meta.get("init_from")
+        e0 = start_vector(model, s, "e").float().to(dev).requires_grad_(True)
+        m = (start_vector(model, s, "m") if own_m else s.m).float().to(dev)
+        loss = scored_loss(model, _build_inputs(arr, s.n, e0[None], m[None], None, prefix_embedding(model, s.prefix)), torch.tensor([s.target], device=dev), autocast)[0]
+        out.append(torch.autograd.grad(loss.sum(), e0)[0].double().cpu().numpy())
+    return np.stack(out) if out else np.zeros((0, 1))
+
+def text_or_start(model, s: pd.DataFrame, sols: list, D: np.ndarray, autocast=None) -> pd.DataFrame:
+    "`variance_split` of what training added (`D`: rows of e - e0, one per row of `s`) and of the gradients at the start, on the largest complete grid of `s`."
+    texts, seeds = complete_grid(s)
+    cols = ["vectors", "texts", "seeds", "starts shared", "text", "start", "text and start together", "text, chance", "start, chance"]
+    if not texts: return pd.DataFrame(columns=cols)
+    at = {(t, sd): i for i, (t, sd) in enumerate(zip(s.text_id, s.seed))}
+    idx = [[at[(t, sd)] for sd in seeds] for t in texts]
+    unit = lambda X: X / np.linalg.norm(X, axis=-1, keepdims=True)
+    G = start_gradients(model, [sols[i] for row in idx for i in row], autocast).reshape(len(texts), len(seeds), -1)
+    shared = bool(sols[0].meta.get("recipe", {}).get("init_shared", False))
+    rows = [{"vectors": v, "texts": len(texts), "seeds": len(seeds), "starts shared": shared, **variance_split(unit(X))}
+            for v, X in (("e - e0 of the solutions", D[np.array(idx)]), ("gradient at the start", G))]
+    return pd.DataFrame(rows, columns=cols)
+
 # %% ../nbs/04_interpretation.ipynb #d3b6c996
 def interpretation_study(
     model, tokenizer,                 # the loaded model (its `onestep_name` names it in the tables) and its tokenizer
@@ -121,7 +176,7 @@ def interpretation_study(
     recipe: Recipe, store,
     m_mode: str = "learned",          # 'learned': m learned on m_texts, then frozen; 'joint': one m trained with every problem; 'own': one m per problem
     batch_size: int | str = 16, autocast=None, executor=None,
-) -> dict:                            # 'runs', 'conts', 'm_runs', 'pairs' (Fig 4), 'tpairs' (Fig 5), 'checks' (re-decoded): DataFrames
+) -> dict:                            # 'runs', 'conts', 'm_runs', 'pairs' (Fig 4), 'tpairs' (Fig 5), 'split' (`text_or_start`), 'checks' (re-decoded): DataFrames
     "Figs 4-5 for one model: continuations, their solutions, how far each e moved, and the pairs of solutions with their distances."
     from onestep.data import generated_texts
     from onestep.store import run_jobs, learn_m, redecode_table
@@ -148,8 +203,10 @@ def interpretation_study(
         c = conts.set_index("text_id").loc[s.text_id[first]]
         tpairs = pair_distances(s[first].reset_index(drop=True), E[first], E0[first]).assign(model=name, vectors=vec)
         tpairs["token_distance"], tpairs["semantic_distance"] = token_distances(list(c.tokens)), semantic_distances(list(c.text))
+    split = text_or_start(model, s, [by_key[k] for k in s.key], E - E0, autocast).assign(model=name)  # the text's share and the start's
     checks = redecode_table(store, r.key[:3], model, autocast)  # decoded again from the stored vectors
-    return {"runs": runs, "conts": conts.assign(model=name), "m_runs": m_runs.assign(model=name), "pairs": pairs, "tpairs": tpairs, "checks": checks}
+    return {"runs": runs, "conts": conts.assign(model=name), "m_runs": m_runs.assign(model=name), "pairs": pairs, "tpairs": tpairs, "checks": checks,
+            "split": split}
 
 # %% ../nbs/04_interpretation.ipynb #2aef89e2
 def kinds_table(pairs: pd.DataFrame, col: str = "cosine") -> pd.DataFrame:
