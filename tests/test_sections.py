@@ -133,7 +133,7 @@ def test_wrong_parameter_type_is_a_clear_error(tmp_path):
                             ("01_arrangement", dict(seeds=[0, 0]), r"parameter 'seeds' repeats \[0\]"),
                             ("05_connectivity", dict(autocast="bf16"), "parameter 'autocast' must be one of"),
                             ("05_connectivity", dict(curve_points=0), "curve_points must be >= 1"),
-                            ("05_connectivity", dict(curve_lr=-0.1), "curve_lr) must be >= 0"),
+                            ("05_connectivity", dict(curve_lr=-0.1), r"\(curve_lr\) must be >= 0"),
                             ("04_interpretation", dict(device="tpu"), "parameter 'device' must be"),
                             ("10_encoder", dict(pool="max"), "pool must be one of"),
                             ("10_encoder", dict(texts="many"), "parameter 'texts' must be int")]:
