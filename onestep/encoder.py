@@ -25,7 +25,7 @@ __all__ = ['POOLS', 'M_MODES', 'ENCODER_VERSION', 'EncoderConfig', 'Encoder', 'r
 
 # %% ../nbs/10_encoder.ipynb #710b25c0
 POOLS = ("attention", "mean")
-M_MODES = ("joint", "frozen")
+M_MODES = ("joint", "frozen", "learned")  # m trained with the head; given and kept; learned by the usual fit on training texts first, then kept
 
 @dataclass(frozen=True)
 class EncoderConfig:
@@ -35,7 +35,7 @@ class EncoderConfig:
     hidden: int = 1024           # width of the MLP
     arrangement: str = "e_m"     # the arrangement its vectors are for
     prefix: str = "bos"          # and the prefix (`Recipe.prefix`)
-    m: str = "joint"             # 'joint': m trained with the head; 'frozen': m given and kept
+    m: str = "joint"             # 'joint': m trained with the head; 'frozen': m given and kept; 'learned': as 'frozen', the m of a fit on training texts (`encoder_study`)
 
     def __post_init__(self):
         object.__setattr__(self, "layers", tuple(int(l) for l in self.layers))
@@ -58,7 +58,7 @@ class Encoder(nn.Module):
             for lin in (self.up, self.down):
                 lin.weight.copy_(torch.randn(lin.weight.shape, generator=g) / math.sqrt(lin.in_features)); lin.bias.zero_()
         self.log_norm = nn.Parameter(torch.tensor(math.log(e_norm)))
-        if config.m == "frozen" and m is None: raise ValueError("EncoderConfig.m='frozen' needs the m to keep (e.g. a learned m's vector)")
+        if config.m != "joint" and m is None: raise ValueError(f"EncoderConfig.m={config.m!r} needs the m to keep (e.g. a learned m's vector)")
         m0 = m.detach().float().clone() if m is not None else torch.randn(d, generator=g) * e_norm / math.sqrt(d)
         self.m = nn.Parameter(m0, requires_grad=config.m == "joint")
 
@@ -111,10 +111,11 @@ def _check_model(self, model) -> None:
 
 Encoder.starts, Encoder._check_model = _starts, _check_model
 
-def new_encoder(model, config: EncoderConfig = EncoderConfig(), m: Tensor | None = None, seed: int = 0) -> Encoder:
-    "An untrained encoder for `model`: its output norm starts at that of the fast recipe's random starts (embedding scale)."
+def new_encoder(model, config: EncoderConfig = EncoderConfig(), m: Tensor | None = None, seed: int = 0, e_norm: float | None = None) -> Encoder:
+    "An untrained encoder for `model`: its output norm starts at `e_norm` (None: that of the fast recipe's random starts, embedding scale)."
     d = model.get_input_embeddings().embedding_dim
-    return Encoder(model.onestep_name, d, config, e_norm=embedding_std(model) * math.sqrt(d), m=m, seed=seed).to(model.get_input_embeddings().weight.device)
+    e_norm = e_norm or embedding_std(model) * math.sqrt(d)
+    return Encoder(model.onestep_name, d, config, e_norm=e_norm, m=m, seed=seed).to(model.get_input_embeddings().weight.device)
 
 # %% ../nbs/10_encoder.ipynb #6d4fa1c2
 ENCODER_VERSION = 1  # bump when the head's layout changes
@@ -201,6 +202,7 @@ def train_encoder(
     held_out: list,                   # held-out texts (token-id lists) decoded every `eval_every` steps
     steps: int,                       # optimiser steps in all (a resumed run counts those done)
     lr: float = 1e-3, weight_decay: float = 0.0,
+    vec_lr: float = 0.05,             # AdamW lr of the output norm and of a joint m: vectors, at the scale of a fit's lr
     eval_every: int = 50,
     checkpoint: Checkpoint | None = None,  # where the run keeps its state (a re-run with the same settings resumes)
     max_seconds: float | None = None,      # stop after this long (this sitting), keeping the state
@@ -213,9 +215,11 @@ def train_encoder(
     dev = model.get_input_embeddings().weight.device
     encoder.to(dev).train()
     pre = prefix_embedding(model, cfg.prefix)
-    params = [p for p in encoder.parameters() if p.requires_grad]
-    opt = torch.optim.AdamW(params, lr=lr, weight_decay=weight_decay)
-    sig = _signature(encoder.model_name, asdict(cfg), windows.lengths, windows.batch_size, windows.seed, windows.texts, held_out, lr, weight_decay, eval_every, str(autocast))
+    vecs = [p for k, p in encoder.named_parameters() if k in ("m", "log_norm") and p.requires_grad]
+    head = [p for k, p in encoder.named_parameters() if k not in ("m", "log_norm") and p.requires_grad]
+    opt = torch.optim.AdamW([{"params": head, "lr": lr}, {"params": vecs, "lr": vec_lr, "weight_decay": 0.0}], lr=lr, weight_decay=weight_decay)
+    sig = _signature(encoder.model_name, asdict(cfg), windows.lengths, windows.batch_size, windows.seed, windows.texts, held_out, lr, weight_decay, vec_lr,
+                     eval_every, str(autocast))
     state = checkpoint.load() if checkpoint is not None else None
     if state is not None and state.get("signature") != sig:
         import warnings; warnings.warn(f"checkpoint {checkpoint.path} is of another training run: ignored, training starts over"); state = None
@@ -251,35 +255,46 @@ def train_encoder(
     return h
 
 # %% ../nbs/10_encoder.ipynb #df82de35
-def encoder_start_jobs(encoder: Encoder, model, texts: list, recipe: Recipe, store, tag: str = "encoder", autocast=None) -> tuple[list, list]:
-    "(jobs from the encoder's starts, the same jobs from random starts) for `texts` (TextItems with `.id` and their tokens)."
+def _prior_e(encoder: Encoder, text_id: str) -> Tensor:
+    "A random direction (seeded by the text's id) at the encoder's output norm: what the encoder gives without reading the text."
+    g = torch.Generator().manual_seed(int(hashlib.sha256(f"prior|{text_id}".encode()).hexdigest()[:15], 16))
+    e = torch.randn(encoder.d, generator=g)
+    return e / e.norm() * float(encoder.log_norm.detach().exp())
+
+def encoder_start_jobs(encoder: Encoder, model, texts: list, recipe: Recipe, store, tag: str = "encoder", autocast=None) -> tuple[list, list, list]:
+    "(jobs from the encoder's starts, from its prior, from random starts) for `texts` (TextItems with `.id` and their tokens). The prior start"
+    " is the encoder's m with a random e at its output norm: the control that tells what reading the text adds to the m and the scale."
     from onestep.store import Job
     name, digest, cfg = model.onestep_name, encoder.digest(), encoder.config
     toks = [tuple(t.tokens) if getattr(t, "tokens", None) is not None else None for t in texts]
     starts = encoder.starts(model, [list(t) for t in toks], autocast)
-    warm, cold = [], []
+    warm, prior, cold = [], [], []
     for t, ids, s in zip(texts, toks, starts):
-        key = hashlib.sha256(json.dumps([digest, name, list(ids), cfg.arrangement, cfg.prefix, RESULTS_VERSION]).encode()).hexdigest()[:32]
-        if store.get(key) is None:
-            store.put(key, Solution(e=s.e, m=s.m, target=list(ids), arrangement=cfg.arrangement, model=name, accuracy=float("nan"), solved_step=None,
-                                    steps=0, loss=float("nan"), seconds=0.0, prefix=cfg.prefix, meta={"text_id": t.id, "encoder": digest, "kind": "encoder start"}))
-        job = Job(name, t.id, ids, cfg.arrangement, recipe, 0, tag=tag)
-        warm.append(Job(name, t.id, ids, cfg.arrangement, recipe, 0, tag=tag, init_from=key)); cold.append(job)
-    return warm, cold
+        keys = []
+        for kind, e in (("encoder start", s.e), ("encoder prior start", _prior_e(encoder, t.id))):
+            key = hashlib.sha256(json.dumps([digest, name, list(ids), cfg.arrangement, cfg.prefix, RESULTS_VERSION] + ([kind] if kind != "encoder start" else [])).encode()).hexdigest()[:32]
+            if store.get(key) is None:
+                store.put(key, Solution(e=e, m=s.m, target=list(ids), arrangement=cfg.arrangement, model=name, accuracy=float("nan"), solved_step=None,
+                                        steps=0, loss=float("nan"), seconds=0.0, prefix=cfg.prefix, meta={"text_id": t.id, "encoder": digest, "kind": kind}))
+            keys.append(key)
+        warm.append(Job(name, t.id, ids, cfg.arrangement, recipe, 0, tag=tag, init_from=keys[0]))
+        prior.append(Job(name, t.id, ids, cfg.arrangement, recipe, 0, tag=tag, init_from=keys[1]))
+        cold.append(Job(name, t.id, ids, cfg.arrangement, recipe, 0, tag=tag))
+    return warm, prior, cold
 
 # %% ../nbs/10_encoder.ipynb #10333211
-def encoder_data(tokenizer, sources: list, texts: int, held_out: int, n: int, seed: int = 0) -> tuple[list, dict]:
-    "(training token lists, {source: held-out TextItems with their first `n` tokens}): each source's `texts` split by document."
+def encoder_data(tokenizer, sources: list, texts: int, held_out: int, n: int, seed: int = 0) -> tuple[list, dict, list]:
+    "(training token lists, {source: held-out TextItems with their first `n` tokens}, training TextItems): each source's `texts` split by document."
     from onestep.data import load_texts, TextItem
-    train, held = [], {}
+    train, held, items_tr = [], {}, []
     for src in sources:
         items = load_texts(src, texts, seed=seed)
         tr, ho = split_documents(items, 0.2, seed)
         if len(ho) < held_out:
             raise ValueError(f"{src}: only {len(ho)} held-out texts among {texts} (split by document): raise texts or lower held_out")
-        train += [take_tokens(t, tokenizer) for t in tr]
+        train += [take_tokens(t, tokenizer) for t in tr]; items_tr += tr
         held[src] = [TextItem(t.id, t.text, t.source, tuple(take_tokens(t, tokenizer, n))) for t in ho[:held_out]]
-    return train, held
+    return train, held, items_tr
 
 def _settings_hash(*parts) -> str: return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
@@ -291,21 +306,32 @@ def encoder_study(
     store, encoder_path,              # results store; the trained encoder's file (a finished training with the same settings is loaded)
     eval_every: int = 50, max_seconds: float | None = None, seed: int = 0,
     batch_size: int | str = 16, autocast=None, progress: bool = True,
+    vec_lr: float = 0.05,             # lr of the output norm (and of a joint m)
+    m_texts: int = 8, m_n: int = 0,   # config.m 'learned': training texts the m is fitted on (with `recipe`), and their N (0: the largest length)
 ) -> dict:                            # 'history', 'zero', 'runs' (warm and cold fits), 'training' (dict), 'encoder'
     "Train an encoder (resumable), then measure its zero-step quality and its worth as a warm start on held-out texts."
-    from onestep.store import run_jobs
-    train, held = encoder_data(tokenizer, sources, texts, held_out, max(lengths), seed)
+    from onestep.store import run_jobs, learn_m
+    train, held, items = encoder_data(tokenizer, sources, texts, held_out, max(lengths), seed)
     windows = TextWindows(train, lengths, batch, seed)
     probe = [list(t.tokens[:n]) for ts in held.values() for t in ts[:2] for n in lengths]  # decoded during training
-    key = _settings_hash(model.onestep_name, asdict(config), sources, texts, held_out, lengths, steps, batch, lr, eval_every, seed, str(autocast))
+    learned = [] if config.m != "learned" else [m_texts, m_n or max(lengths), asdict(recipe)]
+    key = _settings_hash(model.onestep_name, asdict(config), sources, texts, held_out, lengths, steps, batch, lr, eval_every, seed, str(autocast), vec_lr, *learned)
     path, enc = Path(encoder_path), None
     if path.is_file():
         old = load_encoder(path, model)
         if old.trained.get("settings") == key and old.trained.get("finished"): enc, history = old, pd.DataFrame(old.trained["history"])
     if enc is None:
-        enc = new_encoder(model, config, seed=seed)
+        m, e_norm = None, None
+        if config.m == "learned":  # the usual fit learns one m on training texts (shared, stored); the encoder starts at its solutions' norm
+            long = [[t for t in items if t.source == s and len(take_tokens(t, tokenizer)) >= learned[1]] for s in sources]
+            pick = [t for row in zip(*long) for t in row][:m_texts]  # the sources in turn
+            mk, mr = learn_m(model, tokenizer, pick, learned[1], recipe, store,
+                             "encoder-m", seed=seed, autocast=autocast, batch_size=batch_size, progress=progress)
+            m, e_norm = store.get(mk).m, float(np.median([store.get(k).e.norm() for k in mr.key]))
+        elif config.m == "frozen": raise ValueError("encoder_study trains with m 'joint' or 'learned'; a 'frozen' m is given to `new_encoder` directly")
+        enc = new_encoder(model, config, m=m, seed=seed, e_norm=e_norm)
         ck = Checkpoint(store.root / "encoders" / f"{key}.pt", every=25, seconds=120)
-        history = train_encoder(enc, model, windows, probe, steps, lr, eval_every=eval_every, checkpoint=ck, max_seconds=max_seconds,
+        history = train_encoder(enc, model, windows, probe, steps, lr, vec_lr=vec_lr, eval_every=eval_every, checkpoint=ck, max_seconds=max_seconds,
                                 autocast=autocast, progress=progress)
         done = bool(history.attrs["finished"])
         enc.save(path, trained={"settings": key, "finished": done, "steps": int(history.step.max()), "batch": batch, "lengths": lengths,
@@ -316,8 +342,8 @@ def encoder_study(
     for src, ts in (held.items() if enc.trained.get("finished") else []):  # a stopped training continues on a re-run: fits wait for it
         for n in lengths:
             items = [replace(t, tokens=t.tokens[:n]) for t in ts]
-            warm, cold = encoder_start_jobs(enc, model, items, rcp, store, autocast=autocast)
-            for start, jobs in (("encoder", warm), ("random", cold)):
+            warm, prior, cold = encoder_start_jobs(enc, model, items, rcp, store, autocast=autocast)
+            for start, jobs in (("encoder", warm), ("prior", prior), ("random", cold)):
                 runs.append(run_jobs(jobs, model, store, batch_size=batch_size, progress=progress, autocast=autocast).assign(source=src, start=start))
     runs = pd.concat(runs, ignore_index=True) if runs else pd.DataFrame(columns=["key", "source", "n", "start", "evaluations", "seconds", "decoded_accuracy"])
     runs["solved"] = runs.decoded_accuracy >= 1.0
@@ -331,7 +357,7 @@ def zero_step_table(zero: pd.DataFrame) -> pd.DataFrame:
     return zero.groupby(["source", "n"]).agg(texts=("accuracy", "size"), token_accuracy=("accuracy", "mean"), exact=("exact", "mean"))
 
 def warm_start_table(runs: pd.DataFrame, training: dict) -> pd.DataFrame:
-    "Per source and N, from the encoder's start and from a random one: solved, median evaluations and wall s; the saving, the break-even."
+    "Per source and N, from the encoder's start, its prior (its m, a random e at its norm) and a random start: solved, median evaluations; wall s, the saving, the break-even."
     from onestep.recipes import censored_quantile
     rows = []
     if not len(runs): return pd.DataFrame(rows)  # no fits yet (training stopped before its end)
@@ -339,10 +365,10 @@ def warm_start_table(runs: pd.DataFrame, training: dict) -> pd.DataFrame:
         r = {}
         for start, h in g.groupby("start"):
             r[start] = {"solved": h.solved.mean(), "median": censored_quantile(h.evaluations, h.solved, 0.5), "seconds": h.seconds.mean()}
-        w, c = r.get("encoder"), r.get("random")
+        w, c, p = r.get("encoder"), r.get("random"), r.get("prior", {"solved": np.nan, "median": np.nan})
         saved = c["seconds"] - w["seconds"] if w and c else np.nan  # wall s saved per text (mean), the fits' own batches
-        rows.append({"source": src, "n": n, "solved, encoder start": w["solved"], "solved, random start": c["solved"],
-                     "median evals, encoder start": w["median"], "median evals, random start": c["median"],
+        rows.append({"source": src, "n": n, "solved, encoder start": w["solved"], "solved, prior start": p["solved"], "solved, random start": c["solved"],
+                     "median evals, encoder start": w["median"], "median evals, prior start": p["median"], "median evals, random start": c["median"],
                      "random / encoder (median evals)": c["median"] / w["median"] if np.isfinite(w["median"]) else np.nan,
                      "mean wall s, encoder start": w["seconds"], "mean wall s, random start": c["seconds"],
                      "break-even texts": training["seconds"] / saved if saved > 0 else np.inf})
@@ -357,7 +383,7 @@ def plot_encoder(history: pd.DataFrame, runs: pd.DataFrame):
     a1.set(xlabel="training step", ylabel="held-out, zero steps", ylim=(-0.02, 1.02), title="The encoder alone (one forward pass)"); a1.legend(fontsize=8)
     pal = sns.color_palette("colorblind")
     for k, ((src, n, start), g) in enumerate(runs.groupby(["source", "n", "start"])):
-        solved_step(a2, g.evaluations, g.solved, g.evaluations.max(), color=pal[(k // 2) % len(pal)], ls="-" if start == "encoder" else "--",
+        solved_step(a2, g.evaluations, g.solved, g.evaluations.max(), color=pal[(k // 3) % len(pal)], ls={"encoder": "-", "prior": ":"}.get(start, "--"),
                     label=f"{src}, N={n}, {start} start")
     a2.set(xlabel="model evaluations", ylabel="solved fraction", ylim=(-0.02, 1.02), title="Fitting held-out texts"); a2.legend(fontsize=7)
     fig.tight_layout(); plt.close(fig)
