@@ -472,12 +472,13 @@ class _Ledger:
         self.curves = [[] for _ in range(B)]; self.comp_best = {}
         self.age = torch.zeros(B, dtype=torch.long)         # evaluations in the current try
         self.tries = torch.ones(B, dtype=torch.long); self.best_try = torch.zeros(B, dtype=torch.long)  # tries so far; the try of the best vectors
+        self.try_start = torch.zeros(B, dtype=torch.long)   # the evaluation at which the current try began
         self.pending = []                                   # components to restart before the next step
         self.t0 = time.time(); self.solutions = [None] * B
         self.on_step, self.resume = None, None  # set by a fit that checkpoints: called after each optimiser step; optimiser state to resume
         self.redraw = None                      # set by `fit`: (problems, try) -> their trained vectors, drawn again for that try
 
-    _FIELDS = ("active", "evals", "steps", "best_acc", "best_loss", "best_e", "best_m", "curves", "comp_best", "age", "tries", "best_try")
+    _FIELDS = ("active", "evals", "steps", "best_acc", "best_loss", "best_e", "best_m", "curves", "comp_best", "age", "tries", "best_try", "try_start")
 
     def state(self) -> dict:
         "Everything the next evaluation depends on (and the stopped problems' solutions), for a checkpoint."
@@ -485,7 +486,7 @@ class _Ledger:
         s["comp_best"] = {int(c): float(v) for c, v in self.comp_best.items()}
         s["elapsed"] = time.time() - self.t0
         s["stopped"] = {i: {**{f: getattr(sol, f) for f in ("e", "m", "accuracy", "solved_step", "steps", "evaluations", "loss", "seconds", "loss_curve")},
-                            **{f: sol.meta[f] for f in ("tries", "vectors_try") if f in sol.meta}}
+                            **{f: sol.meta[f] for f in ("tries", "vectors_try", "try_start") if f in sol.meta}}
                         for i, sol in enumerate(self.solutions) if sol is not None}
         return s
 
@@ -531,7 +532,7 @@ class _Ledger:
     def take_restarts(self) -> list[Tensor]:
         "The problems of each component marked for a restart, in one tensor per component; their age goes to 0, their tries up by one."
         out = [(self.comp == c).nonzero().squeeze(1) for c in self.pending]; self.pending = []
-        for p in out: self.age[p] = 0; self.tries[p] += 1
+        for p in out: self.age[p] = 0; self.tries[p] += 1; self.try_start[p] = self.evals
         return out
 
     def _stop(self, i: int, solved: bool):
@@ -539,7 +540,7 @@ class _Ledger:
         self.solutions[i] = self.make(i, e=self.best_e[i].cpu(), m=self.best_m[i].cpu() if self.best_m[i] is not None else None,
             accuracy=float(self.best_acc[i]), solved_step=self.steps if solved else None, steps=self.steps,
             evaluations=self.evals, loss=float(self.best_loss[i]), seconds=time.time() - self.t0, loss_curve=self.curves[i],
-            **({"tries": int(self.tries[i]), "vectors_try": int(self.best_try[i]) - 1} if self.restart else {}))
+            **({"tries": int(self.tries[i]), "vectors_try": int(self.best_try[i]) - 1, "try_start": int(self.try_start[i])} if self.restart else {}))
 
 class _Spent(Exception): "Every problem in the current objective has stopped: end the optimiser's step."
 
@@ -785,8 +786,9 @@ def fit(
         return [e_vecs[g] for g in es] + [m_vecs[g] for g in ms]
     info = {"recipe": json.loads(json.dumps(asdict(recipe))), "frozen": "".join(frozen), "dtype": str(model.get_input_embeddings().weight.dtype),
             "autocast": str(autocast) if autocast is not None else "none", "device": dev.type, "results_version": RESULTS_VERSION}
-    def solution(i: int, notify: bool = True, tries: int | None = None, vectors_try: int | None = None, **kw) -> Solution:
+    def solution(i: int, notify: bool = True, tries: int | None = None, vectors_try: int | None = None, try_start: int | None = None, **kw) -> Solution:
         tried = {"tries": tries, "vectors_try": vectors_try} if tries is not None else {}  # with restarts: tries, and the one its vectors are from
+        if try_start is not None: tried["try_start"] = try_start  # and the evaluation at which its last try began
         sol = Solution(target=tg[i].tolist(), arrangement=arr.name, model=getattr(model, "onestep_name", type(model).__name__),
                        seed=seeds[i], prefix=prefix, meta={**info, **tried, **(dict(meta[i]) if meta is not None else {})}, **kw)
         if callback is not None and notify: callback(i, sol)

@@ -182,7 +182,8 @@ class Store:
             except ResultVersionError as ex: foreign.append(str(ex)); continue
             if s is None: continue
             d = s.info(); meta = d.pop("meta"); d.pop("target")
-            tries_start = (int(meta.get("tries", 1)) - 1) * int((meta.get("recipe") or {}).get("restart", 0) or 0)  # where its last try began
+            tries_start = int(meta["try_start"]) if "try_start" in meta else (  # where its last try began: recorded, or (before it was) derived
+                (int(meta.get("tries", 1)) - 1) * (int((meta.get("recipe") or {}).get("restart", 0) or 0) + 1))  # a try takes `restart` + 1 evaluations
             d["late_loss_drop"] = late_loss_drop(d.pop("loss_curve"), tries_start)
             rows.append({"key": k, **{x: y for x, y in meta.items() if x != "recipe"}, **d})
         if foreign:  # loudly: a table without them is not the whole store
