@@ -196,12 +196,13 @@ class Recipe:
     init_shared: bool = False         # every problem of one seed starts from the same vectors, whatever its text (a control: distances then measure what was learned)
     shared_lr: float = 0.0            # AdamW learning rate of the vectors that several problems share (e.g. one m for many texts; 0: `lr`)
     stop_margin: float = 0.0          # a position counts as right once its target logit leads the runner-up by this (0: once it is the argmax)
+    group_stop: float = 1.0           # problems that share a vector stop together once this fraction of them is solved (1: all; the rest are kept unsolved)
 
     def __post_init__(self):
         for k in ("steps", "warmup", "switch", "history", "decay", "restart"):
             v = getattr(self, k)
             if isinstance(v, bool) or not isinstance(v, int) or v < 0: raise TypeError(f"Recipe.{k} must be an int >= 0, got {v!r}")
-        for k in ("lr", "weight_decay", "eps", "init_std", "stop_accuracy", "lr_floor", "temperature", "margin", "shared_lr", "stop_margin"):
+        for k in ("lr", "weight_decay", "eps", "init_std", "stop_accuracy", "lr_floor", "temperature", "margin", "shared_lr", "stop_margin", "group_stop"):
             v = getattr(self, k)
             if isinstance(v, bool) or not isinstance(v, (int, float)): raise TypeError(f"Recipe.{k} must be a number, got {v!r}")
         object.__setattr__(self, "betas", tuple(float(b) for b in self.betas))
@@ -214,6 +215,7 @@ class Recipe:
         if self.margin < 0: raise ValueError(f"Recipe.margin must be >= 0 (0: plain cross-entropy), got {self.margin}")
         if self.shared_lr < 0: raise ValueError(f"Recipe.shared_lr must be >= 0 (0: the same as lr), got {self.shared_lr}")
         if self.stop_margin < 0: raise ValueError(f"Recipe.stop_margin must be >= 0 (0: a right argmax is enough), got {self.stop_margin}")
+        if not 0 < self.group_stop <= 1: raise ValueError(f"Recipe.group_stop must be in (0, 1] (1: a group stops once all its problems are solved), got {self.group_stop}")
         if self.prefix not in PREFIXES: raise ValueError(f"Recipe.prefix must be one of {PREFIXES}, got {self.prefix!r}")
         if not isinstance(self.warm_start, bool): raise TypeError(f"Recipe.warm_start must be True or False, got {self.warm_start!r}")
         if not isinstance(self.init_shared, bool): raise TypeError(f"Recipe.init_shared must be True or False, got {self.init_shared!r}")
@@ -463,8 +465,10 @@ class _Ledger:
     "What each problem of a batch has seen: evaluations, loss curve, its component's best (or `keep='last'`: last) vectors; builds its Solution."
     " With `restart`, a component unsolved after that many steps of its try is marked for a restart (`take_restarts`): its age goes back"
     " to 0 and its tries up by one; its best vectors are the best of all its tries."
-    def __init__(self, B: int, comp: Tensor, budget: int, stop_accuracy: float, make: Callable, keep: str = "best", restart: int = 0):
+    def __init__(self, B: int, comp: Tensor, budget: int, stop_accuracy: float, make: Callable, keep: str = "best", restart: int = 0,
+                 group_stop: float = 1.0):
         self.comp, self.budget, self.stop_accuracy, self.make, self.keep, self.restart = comp, budget, stop_accuracy, make, keep, restart
+        self.group_stop = group_stop  # a component of several problems stops once this fraction of them is solved
         self.active = torch.ones(B, dtype=torch.bool)
         self.evals = 0; self.steps = 0                      # evaluations and optimiser steps of the batch so far
         self.best_acc = torch.full((B,), -1.0); self.best_loss = torch.full((B,), float("inf"))
@@ -524,9 +528,11 @@ class _Ledger:
                     i = int(act[j]); self.best_acc[i] = acc[j]; self.best_loss[i] = loss[j]
                     self.best_e[i] = E[j].detach().clone(); self.best_m[i] = M[j].detach().clone() if M is not None else None
                     self.best_try[i] = self.tries[i]
-            solved = bool((acc[members] >= self.stop_accuracy).all())
-            if solved or k >= self.budget:
-                for j in members: self._stop(int(act[j]), solved)
+            ok = acc[members] >= self.stop_accuracy
+            solved = bool(ok.all())
+            enough = len(members) > 1 and self.group_stop < 1 and float(ok.float().mean()) >= self.group_stop
+            if solved or enough or k >= self.budget:
+                for j, o in zip(members, ok.tolist()): self._stop(int(act[j]), solved or (enough and o))
             elif self.restart and int(self.age[act[members[0]]]) > self.restart: self.pending.append(c)  # `restart` steps taken, unsolved
 
     def take_restarts(self) -> list[Tensor]:
@@ -573,7 +579,7 @@ class Checkpoint:
 
 # Recipe fields added after results were stored, at the values that leave a fit as it was: result keys leave them out there,
 # so that the keys of results stored before them stay
-LATER_FIELDS = {"decay": 0, "margin": 0.0, "restart": 0, "init_shared": False, "shared_lr": 0.0, "stop_margin": 0.0}
+LATER_FIELDS = {"decay": 0, "margin": 0.0, "restart": 0, "init_shared": False, "shared_lr": 0.0, "stop_margin": 0.0, "group_stop": 1.0}
 
 def _less_neutral(d: dict, fields) -> dict:
     "`d` less those of `fields` (names in `LATER_FIELDS`) that are at their neutral values."
@@ -795,7 +801,7 @@ def fit(
         return sol
     free = torch.arange(B)  # a frozen shared vector does not couple its problems: each stops on its own
     ledger = _Ledger(B, _components(free if "e" in frozen else e_idx, free if "m" in frozen else m_idx), recipe.steps, recipe.stop_accuracy, solution,
-                     restart=recipe.restart)
+                     restart=recipe.restart, group_stop=recipe.group_stop)
     def redraw(members: Tensor, k: int) -> list:  # a restart: the trained vectors of problems `members`, drawn again as in try k
         with torch.no_grad():
             for which, idx, vecs in (("e", e_idx, e_vecs), ("m", m_idx, m_vecs)):
