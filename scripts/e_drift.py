@@ -1,6 +1,6 @@
 """How far training moved each proto-token e from its random start, for the solutions a store holds (Fig 4's question).
 
-    .venv/bin/python scripts/e_drift.py [--store runs/store] [--tag interpretation] [--out figures/04_interpretation/e_drift_store.md]
+    .venv/bin/python scripts/e_drift.py [--store runs/store] [--tag interpretation] [--out runs/e_drift_store.md]
 
 Reads every stored solution with the given tag, draws its start again (`onestep.core.start_vector`) and writes
 ||e - e0|| / ||e0|| and cos(e, e0) per model, solved and not (`onestep.interpretation.drift_table`).
@@ -17,7 +17,7 @@ ap.add_argument("--store", default="runs/store")
 ap.add_argument("--tag", default="interpretation")
 ap.add_argument("--n", type=int, default=16, help="only solutions of this many tokens")
 ap.add_argument("--steps", type=int, default=400, help="only solutions fitted with this budget")
-ap.add_argument("--out", default="figures/04_interpretation/e_drift_store.md")
+ap.add_argument("--out", default="runs/e_drift_store.md")
 a = ap.parse_args()
 
 store, rows = Store(a.store), []
