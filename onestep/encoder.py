@@ -16,7 +16,7 @@ import torch
 from torch import Tensor, nn
 from tqdm.auto import tqdm
 from .core import (Checkpoint, Solution, RESULTS_VERSION, FAST_RECIPE, Recipe, get_arrangement, check_length, take_tokens,
-                          prefix_embedding, text_prefix, embedding_std, scored_loss, decode, _build_inputs, _signature)
+                          prefix_embedding, text_prefix, embedding_std, scored_loss, decode, _build_inputs, _signature, init_vector)
 
 # %% auto #0
 __all__ = ['POOLS', 'M_MODES', 'ENCODER_VERSION', 'EncoderConfig', 'Encoder', 'read', 'new_encoder', 'load_encoder',
@@ -257,8 +257,7 @@ def train_encoder(
 # %% ../nbs/10_encoder.ipynb #df82de35
 def _prior_e(encoder: Encoder, text_id: str) -> Tensor:
     "A random direction (seeded by the text's id) at the encoder's output norm: what the encoder gives without reading the text."
-    g = torch.Generator().manual_seed(int(hashlib.sha256(f"prior|{text_id}".encode()).hexdigest()[:15], 16))
-    e = torch.randn(encoder.d, generator=g)
+    e = init_vector(0, "e", encoder.d, 1.0, f"prior|{text_id}")
     return e / e.norm() * float(encoder.log_norm.detach().exp())
 
 def encoder_start_jobs(encoder: Encoder, model, texts: list, recipe: Recipe, store, tag: str = "encoder", autocast=None) -> tuple[list, list, list]:

@@ -145,9 +145,10 @@ def start_gradients(model, sols: list, autocast=None) -> np.ndarray:
     for s in sols:
         arr = get_arrangement(s.arrangement)
         if arr.teacher_forced or not arr.uses_m: raise ValueError(f"start_gradients is for one-step arrangements with m, such as 'e_m'; got {s.arrangement!r}")
-        own_m = not s.meta.get("m_group") and s.meta.get("frozen") != "m" and not s.meta.get("init_from")
         e0 = start_vector(model, s, "e").float().to(dev).requires_grad_(True)
-        m = (start_vector(model, s, "m") if own_m else s.m).float().to(dev)
+        try: m = start_vector(model, s, "m")  # its own m: drawn again
+        except ValueError: m = s.m  # shared or frozen: no seeded start of its own, the m it holds
+        m = m.float().to(dev)
         loss = scored_loss(model, _build_inputs(arr, s.n, e0[None], m[None], None, prefix_embedding(model, s.prefix)), torch.tensor([s.target], device=dev), autocast)[0]
         out.append(torch.autograd.grad(loss.sum(), e0)[0].double().cpu().numpy())
     return np.stack(out) if out else np.zeros((0, 1))
