@@ -573,9 +573,21 @@ class Checkpoint:
         torch.save(state, tmp); os.replace(tmp, p)
 
     def drop(self) -> None:
-        "Delete the checkpoint, and any temporary file a write killed part-way left beside it."
+        "Delete the checkpoint, and any temporary file a write killed part-way left beside it (never one a live writer holds)."
         p = Path(self.path); p.unlink(missing_ok=True)
-        for t in p.parent.glob(f".{p.stem}.*.tmp"): t.unlink(missing_ok=True)  # of this file, or of a file beside it named like it
+        for t in p.parent.glob(f".{p.stem}.*.tmp"):  # of this file, or of a file beside it named like it
+            if _writer_gone(t): t.unlink(missing_ok=True)
+
+def _writer_gone(tmp: Path) -> bool:
+    "Whether the process that named `tmp` (`.<name>.<pid>.tmp`) is this one or no longer runs here: its file is then a leftover."
+    import os
+    try: pid = int(tmp.name.rsplit(".", 2)[-2])
+    except ValueError: return True
+    if pid == os.getpid(): return True
+    try: os.kill(pid, 0)
+    except ProcessLookupError: return True
+    except PermissionError: return False
+    return False
 
 # Recipe fields added after results were stored, at the values that leave a fit as it was: result keys leave them out there,
 # so that the keys of results stored before them stay

@@ -80,9 +80,14 @@ def test_dropping_a_checkpoint_removes_what_a_killed_write_left(tmp_path):
     from onestep.core import Checkpoint
     ck = Checkpoint(tmp_path / "b.pt")
     ck.save({"x": torch.ones(2)})
-    (tmp_path / ".b.pt.12345.tmp").write_bytes(b"half a file")  # a process killed between torch.save and the rename
-    (tmp_path / ".b.json.12345.tmp").write_text("{\"ke")  # or while naming the batch's jobs
-    (tmp_path / ".other.pt.12345.tmp").write_bytes(b"another batch's")
-    assert torch.equal(ck.load()["x"], torch.ones(2))
-    ck.drop()
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".other.pt.12345.tmp"]
+    gone = subprocess.Popen(["true"]); gone.wait()  # a writer that has ended
+    live = subprocess.Popen(["sleep", "60"])  # and one still writing
+    try:
+        (tmp_path / f".b.pt.{gone.pid}.tmp").write_bytes(b"half a file")  # a process killed between torch.save and the rename
+        (tmp_path / f".b.json.{gone.pid}.tmp").write_text("{\"ke")  # or while naming the batch's jobs
+        (tmp_path / f".other.pt.{gone.pid}.tmp").write_bytes(b"another batch's")
+        (tmp_path / f".b.pt.{live.pid}.tmp").write_bytes(b"being written")  # another process's save of this batch, not yet renamed
+        assert torch.equal(ck.load()["x"], torch.ones(2))
+        ck.drop()
+        assert sorted(p.name for p in tmp_path.iterdir()) == sorted([f".other.pt.{gone.pid}.tmp", f".b.pt.{live.pid}.tmp"])
+    finally: live.kill(); live.wait()
