@@ -16,7 +16,8 @@ import torch
 from torch import Tensor, nn
 from tqdm.auto import tqdm
 from .core import (Checkpoint, Solution, RESULTS_VERSION, FAST_RECIPE, Recipe, get_arrangement, check_length, take_tokens,
-                          prefix_embedding, text_prefix, embedding_std, scored_loss, decode, _build_inputs, _signature, init_vector)
+                          prefix_embedding, text_prefix, embedding_std, scored_loss, decode, _build_inputs, _signature, init_vector,
+                          recipe_key)
 
 # %% auto #0
 __all__ = ['POOLS', 'M_MODES', 'ENCODER_VERSION', 'EncoderConfig', 'Encoder', 'read', 'new_encoder', 'load_encoder',
@@ -313,7 +314,7 @@ def encoder_study(
     train, held, items = encoder_data(tokenizer, sources, texts, held_out, max(lengths), seed)
     windows = TextWindows(train, lengths, batch, seed)
     probe = [list(t.tokens[:n]) for ts in held.values() for t in ts[:2] for n in lengths]  # decoded during training
-    learned = [] if config.m != "learned" else [m_texts, m_n or max(lengths), asdict(recipe)]
+    learned = [] if config.m != "learned" else [m_texts, m_n or max(lengths), recipe_key(recipe)]
     key = _settings_hash(model.onestep_name, asdict(config), sources, texts, held_out, lengths, steps, batch, lr, eval_every, seed, str(autocast), vec_lr, *learned)
     path, enc = Path(encoder_path), None
     if path.is_file():
