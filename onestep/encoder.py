@@ -321,13 +321,14 @@ def encoder_study(
         old = load_encoder(path, model)
         if old.trained.get("settings") == key and old.trained.get("finished"): enc, history = old, pd.DataFrame(old.trained["history"])
     if enc is None:
-        m, e_norm = None, None
+        m, e_norm, m_cost = None, None, {}
         if config.m == "learned":  # the usual fit learns one m on training texts (shared, stored); the encoder starts at its solutions' norm
             long = [[t for t in items if t.source == s and len(take_tokens(t, tokenizer)) >= learned[1]] for s in sources]
             pick = [t for row in zip(*long) for t in row][:m_texts]  # the sources in turn
             mk, mr = learn_m(model, tokenizer, pick, learned[1], recipe, store,
                              "encoder-m", seed=seed, autocast=autocast, batch_size=batch_size, progress=progress)
             m, e_norm = store.get(mk).m, float(np.median([store.get(k).e.norm() for k in mr.key]))
+            m_cost = {"m_seconds": float(mr.seconds.max()), "m_evaluations": int(mr.evaluations.max())}  # one shared m: one fit, its slowest member's
         elif config.m == "frozen": raise ValueError("encoder_study trains with m 'joint' or 'learned'; a 'frozen' m is given to `new_encoder` directly")
         enc = new_encoder(model, config, m=m, seed=seed, e_norm=e_norm)
         ck = Checkpoint(store.root / "encoders" / f"{key}.pt", every=25, seconds=120)
@@ -335,7 +336,7 @@ def encoder_study(
                                 autocast=autocast, progress=progress)
         done = bool(history.attrs["finished"])
         enc.save(path, trained={"settings": key, "finished": done, "steps": int(history.step.max()), "batch": batch, "lengths": lengths,
-                                "seconds": float(history.seconds.max()), "history": history.to_dict("records"), "sources": sources})
+                                "seconds": float(history.seconds.max()), "history": history.to_dict("records"), "sources": sources, **m_cost})
     zero = pd.concat([zero_step(enc, model, [list(t.tokens[:n]) for t in ts], autocast).assign(source=src)
                       for src, ts in held.items() for n in lengths], ignore_index=True)
     rcp, runs = replace(recipe, steps=budget), []
@@ -348,7 +349,8 @@ def encoder_study(
     runs = pd.concat(runs, ignore_index=True) if runs else pd.DataFrame(columns=["key", "source", "n", "start", "evaluations", "seconds", "decoded_accuracy"])
     runs["solved"] = runs.decoded_accuracy >= 1.0
     training = {"steps": int(history.step.max()), "windows": int(history.step.max()) * batch, "seconds": float(history.seconds.max()),
-                "finished": bool(enc.trained.get("finished"))}
+                "finished": bool(enc.trained.get("finished")),  # and the fit that learned the m ('learned'): part of the training's cost
+                "m_seconds": float(enc.trained.get("m_seconds", 0.0)), "m_evaluations": int(enc.trained.get("m_evaluations", 0))}
     return {"history": history, "zero": zero, "runs": runs, "training": training, "encoder": enc}
 
 # %% ../nbs/10_encoder.ipynb #d4cf8c99
@@ -357,7 +359,7 @@ def zero_step_table(zero: pd.DataFrame) -> pd.DataFrame:
     return zero.groupby(["source", "n"]).agg(texts=("accuracy", "size"), token_accuracy=("accuracy", "mean"), exact=("exact", "mean"))
 
 def warm_start_table(runs: pd.DataFrame, training: dict) -> pd.DataFrame:
-    "Per source and N, from the encoder's start, its prior (its m, a random e at its norm) and a random start: solved, median evaluations; wall s, the saving, the break-even."
+    "Per source and N, from the encoder's start, its prior (its m, a random e at its norm) and a random start: solved, median evaluations; wall s, the saving, the break-even (texts until the head's training and its m's fit are paid)."
     from onestep.recipes import censored_quantile
     rows = []
     if not len(runs): return pd.DataFrame(rows)  # no fits yet (training stopped before its end)
@@ -367,11 +369,12 @@ def warm_start_table(runs: pd.DataFrame, training: dict) -> pd.DataFrame:
             r[start] = {"solved": h.solved.mean(), "median": censored_quantile(h.evaluations, h.solved, 0.5), "seconds": h.seconds.mean()}
         w, c, p = r.get("encoder"), r.get("random"), r.get("prior", {"solved": np.nan, "median": np.nan})
         saved = c["seconds"] - w["seconds"] if w and c else np.nan  # wall s saved per text (mean), the fits' own batches
+        cost = training["seconds"] + training.get("m_seconds", 0.0)  # the head's training and the fit that learned its m
         rows.append({"source": src, "n": n, "solved, encoder start": w["solved"], "solved, prior start": p["solved"], "solved, random start": c["solved"],
                      "median evals, encoder start": w["median"], "median evals, prior start": p["median"], "median evals, random start": c["median"],
                      "random / encoder (median evals)": c["median"] / w["median"] if np.isfinite(w["median"]) else np.nan,
-                     "mean wall s, encoder start": w["seconds"], "mean wall s, random start": c["seconds"],
-                     "break-even texts": training["seconds"] / saved if saved > 0 else np.inf})
+                     "mean wall s, encoder start": w["seconds"], "mean wall s, prior start": p.get("seconds", np.nan), "mean wall s, random start": c["seconds"],
+                     "break-even texts": cost / saved if saved > 0 else np.inf})
     return pd.DataFrame(rows).set_index(["source", "n"])
 
 def plot_encoder(history: pd.DataFrame, runs: pd.DataFrame):
