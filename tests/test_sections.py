@@ -96,6 +96,29 @@ def test_section_runs_resumes_and_is_byte_stable(name, tmp_path):
     _assert_reads_cleanly(tmp_path / f"{name}.out.ipynb")
 
 
+# Sections not in SECTIONS: nbdev_test leaves every section's experiment half (cells flagged `#| slow`) to
+# `nbdev_test --flags slow`, except the capacity section's (the main job); each runs end to end here on a tiny model.
+TINY_RUNS = {
+    "08_long": (dict(model="tiny-llama", n_chars=60, chunk=8, m_chunks=2, steps=40), "solution_path", "long.safetensors",
+                ["long_text.md", "long_text_chunks.md"]),
+    "10_encoder": (dict(model="tiny-llama", sources=["random"], texts=10, held_out=2, lengths=[4], hidden=16, steps=6, batch=4,
+                        eval_every=3, budget=20), "encoder_path", "encoder.safetensors",
+                   ["zero_step.md", "warm_start.md", "training.md", "encoder.png"]),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", list(TINY_RUNS))
+def test_section_runs_end_to_end_on_a_tiny_model(name, tmp_path):
+    params, key, file, outputs = TINY_RUNS[name]
+    p = {**params, key: str(tmp_path / file), "out_dir": str(tmp_path / "out"),
+         **({"store_dir": str(tmp_path / "store")} if name != "08_long" else {})}
+    _execute(name, tmp_path, p)
+    assert (tmp_path / file).stat().st_size > 0
+    for f in outputs: assert (tmp_path / "out" / f).stat().st_size > 0, f
+    _assert_reads_cleanly(tmp_path / f"{name}.out.ipynb")
+
+
 def _assert_reads_cleanly(path, max_bytes=1_500_000):
     "An executed notebook holds what its reader asked for: no stderr, no progress text, no warnings; progress as widgets."
     import json
