@@ -33,7 +33,7 @@ SECTIONS = {
 }
 OWN_PARAMS = {"04_interpretation", "05_connectivity", "07_recipe"}  # sections whose parameters are not the COMMON ones'
 # Tokenizer conventions: 01, 02 and 04 run on tiny-pythia (no BOS, as the paper's Pythia models), 05 and 07 on tiny-llama (BOS),
-# 03 on both in one table; nbdev_test runs every section on SmolLM2 (BOS).
+# 03 on both in one table; nbdev_test runs 03 on SmolLM2 (BOS), and with `--flags slow` every section.
 
 
 
