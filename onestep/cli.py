@@ -70,7 +70,7 @@ def cmd_compress(a) -> int:
     text = _read_text(a.file)
     enc = None
     if a.encoder is not None:
-        if a.chunk is not None: raise CliError("--encoder starts one text (-n); it does not combine with --chunk")
+        if a.chunk is not None and a.own_m: raise CliError("with --chunk, --encoder gives the shared m of every chunk: it does not combine with --own-m")
         from onestep.encoder import load_encoder
         try: enc = load_encoder(a.encoder)
         except (OSError, ValueError) as err: raise CliError(str(err)) from None
@@ -83,7 +83,7 @@ def cmd_compress(a) -> int:
     if work.exists(): print(f"resuming from {work}", file=sys.stderr)
     if a.chunk is not None:
         sol = compress_long(text, model, tok, chunk=a.chunk, share_m=not a.own_m, recipe=recipe, retries=a.retries, m_chunks=a.m_chunks,
-                            seed=a.seed, progress=not a.quiet, work=work)
+                            seed=a.seed, progress=not a.quiet, work=work, m=None if enc is None else enc.m.detach().cpu())
         done = f"{sum(sol.exact)}/{sol.K} chunks exact, {sol.n} tokens, {sol.n_vectors} vectors"
     else:
         sol = compress(text, model, tok, n=a.n, recipe=recipe, seed=a.seed, progress=not a.quiet, checkpoint=Checkpoint(work / "fit.pt"), init=enc)
@@ -118,6 +118,7 @@ def cmd_info(a) -> int:
     if isinstance(sol, LongSolution):
         rows.update({"chunks": f"{sol.K} (N = {sol.chunk})", "exact chunks": f"{sum(sol.exact)}/{sol.K}",
                      "vectors": sol.n_vectors, "evaluations": sum(sol.evaluations), "fit seconds": round(sol.seconds, 1)})
+        if sol.m is not None and len(sol.m) == 1: rows["shared m"] = sol.m_source
     else:
         rows.update({"N": sol.n, "accuracy": round(sol.accuracy, 4), "solved": sol.solved, "steps": sol.steps,
                      "evaluations": sol.evaluations, "fit seconds": round(sol.seconds, 1)})
@@ -165,7 +166,8 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--retries", type=int, default=2, help="--chunk: rounds for chunks that are not exact (default 2)")
     c.add_argument("--own-m", action="store_true", help="--chunk: one m per chunk instead of a shared one")
     c.add_argument("--m-chunks", type=int, default=8, help="--chunk: chunks that learn the shared m together (default 8)")
-    c.add_argument("--encoder", help="start from an encoder's vectors for the text (a file written by onestep.encoder's Encoder.save)")
+    c.add_argument("--encoder", help="start from an encoder's vectors for the text (a file written by onestep.encoder's Encoder.save); "
+                                     "with --chunk, every chunk fits its e against the encoder's m")
     c.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     c.add_argument("-o", "--output", required=True, help="the .safetensors file to write")
     d = sub.add_parser("decode", help="print the text one forward pass emits from a file's proto-tokens")

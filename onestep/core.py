@@ -21,7 +21,7 @@ from . import __version__
 __all__ = ['ARRANGEMENTS', 'TABLE1_ARRANGEMENTS', 'DEFAULT_ARRANGEMENT', 'PREFIXES', 'OPTIMISERS', 'PAPER_RECIPE', 'RESTART_SEED',
            'FAST_RECIPE', 'FAST_LR01_RECIPE', 'RECIPES', 'RESULTS_VERSION', 'LATER_FIELDS', 'PHASES', 'LOGIT_ELEMENTS',
            'Arrangement', 'get_arrangement', 'token_embeddings', 'embedding_std', 'prefix_embedding', 'text_prefix',
-           'context_length', 'check_length', 'take_tokens', 'Recipe', 'named_recipe', 'save_vectors',
+           'context_length', 'check_length', 'take_tokens', 'Recipe', 'named_recipe', 'atomic_write', 'save_vectors',
            'ResultVersionError', 'known_fields', 'load_vectors', 'Solution', 'init_vector', 'start_vector',
            'Checkpoint', 'recipe_key', 'training_loss', 'margin_weight', 'scored_loss', 'scored_argmax', 'fit',
            'confirmed_without_autocast', 'token_accuracy', 'c_tokens', 'given_tokens', 'decoded_c_tokens',
@@ -256,16 +256,23 @@ def named_recipe(name: str, **overrides) -> Recipe:
 RESULTS_VERSION = 5  # 2: per-problem init, [mem] baseline as the prior work, embeddings through the model's module; 3: evaluations counted; 4: a shared vector takes a warm start from any member, results record their sources' checksums; 5: the loss made a chunk of logit rows at a time (its rounding differs)
 
 # %% ../nbs/00_core.ipynb #05880f36
+@contextlib.contextmanager
+def atomic_write(path):
+    "A temporary file beside `path` (`.<name>.<pid>.tmp`) to write; it replaces `path` in one step when the block ends, and is removed if the block fails."
+    import os
+    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    finally: tmp.unlink(missing_ok=True)  # nothing left to remove after the replace
+
 def save_vectors(path, tensors: dict, key: str, info: dict) -> Path:
     "Write tensors (None ones left out, stored fp32) and JSON metadata under `key` to one safetensors file, atomically."
     from safetensors.torch import save_file
-    import os
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
     t = {k: v.detach().float().cpu().contiguous() for k, v in tensors.items() if v is not None}
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    save_file(t, str(tmp), metadata={key: json.dumps({**info, "onestep_version": __version__})})
-    os.replace(tmp, path)
-    return path
+    with atomic_write(path) as tmp: save_file(t, str(tmp), metadata={key: json.dumps({**info, "onestep_version": __version__})})
+    return Path(path)
 
 class ResultVersionError(ValueError):
     "A stored file holds fields this onestep does not know: another version wrote it."
@@ -567,10 +574,7 @@ class Checkpoint:
             return None
 
     def save(self, state: dict) -> None:
-        import os
-        p = Path(self.path); p.parent.mkdir(parents=True, exist_ok=True)
-        tmp = p.with_name(f".{p.name}.{os.getpid()}.tmp")
-        torch.save(state, tmp); os.replace(tmp, p)
+        with atomic_write(self.path) as tmp: torch.save(state, tmp)
 
     def drop(self) -> None:
         "Delete the checkpoint, and any temporary file a write killed part-way left beside it (never one a live writer holds)."
@@ -579,7 +583,7 @@ class Checkpoint:
             if _writer_gone(t): t.unlink(missing_ok=True)
 
 def _writer_gone(tmp: Path) -> bool:
-    "Whether the process that named `tmp` (`.<name>.<pid>.tmp`) is this one or no longer runs here: its file is then a leftover."
+    "Whether the process that named `tmp` (`.<name>.<pid>.tmp`, see `atomic_write`) is this one or no longer runs here: its file is then a leftover."
     import os
     try: pid = int(tmp.name.rsplit(".", 2)[-2])
     except ValueError: return True

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 import torch
 from .models import cache_dir, package_file, _hub_reachable
-from .core import take_tokens
+from .core import take_tokens, atomic_write
 
 # %% auto #0
 __all__ = ['HUB_DATASETS', 'TEXT_SOURCES', 'TextItem', 'random_texts', 'shakespeare_texts', 'DatasetUnavailableError',
@@ -145,9 +145,7 @@ def generated_texts(
             x = torch.multinomial(o.logits[:, -1].float().softmax(-1), 1, generator=g)
             ids.append(int(x))
         text = tokenizer.decode(ids)
-        f.parent.mkdir(parents=True, exist_ok=True)
-        tmp = f.with_name(f".{f.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({"id": tid, "context": c.id, "text": text, "tokens": ids})); os.replace(tmp, f)
+        with atomic_write(f) as tmp: tmp.write_text(json.dumps({"id": tid, "context": c.id, "text": text, "tokens": ids}))
         out.append(TextItem(tid, text, "generated", tuple(ids)))
     return out
 

@@ -17,7 +17,7 @@ from torch import Tensor, nn
 from tqdm.auto import tqdm
 from .core import (Checkpoint, Solution, RESULTS_VERSION, FAST_RECIPE, Recipe, get_arrangement, check_length, take_tokens,
                           prefix_embedding, text_prefix, embedding_std, scored_loss, decode, _build_inputs, _signature, init_vector,
-                          recipe_key)
+                          recipe_key, atomic_write)
 
 # %% auto #0
 __all__ = ['POOLS', 'M_MODES', 'ENCODER_VERSION', 'EncoderConfig', 'Encoder', 'read', 'new_encoder', 'load_encoder',
@@ -124,14 +124,11 @@ ENCODER_VERSION = 1  # bump when the head's layout changes
 def _save(self, path, trained: dict | None = None) -> Path:
     "Write the encoder (atomically) with `trained`: a summary of its training (steps, texts, held-out accuracy...)."
     from safetensors.torch import save_file
-    import os
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
     meta = {"model": self.model_name, "d": self.d, "config": asdict(self.config), "version": ENCODER_VERSION, "trained": trained or {}}
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    save_file({k: v.detach().float().cpu().contiguous() for k, v in self.state_dict().items()}, str(tmp), metadata={"onestep_encoder": json.dumps(meta)})
-    os.replace(tmp, path)
+    with atomic_write(path) as tmp:
+        save_file({k: v.detach().float().cpu().contiguous() for k, v in self.state_dict().items()}, str(tmp), metadata={"onestep_encoder": json.dumps(meta)})
     self.trained = trained or {}
-    return path
+    return Path(path)
 
 def load_encoder(path, model=None) -> Encoder:
     "An `Encoder` from its file; with `model`, checked against it and moved to its device. `.trained` holds the file's training summary."

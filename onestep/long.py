@@ -6,7 +6,7 @@ Docs: https://onestep-project.github.io/onestep/long.html.md"""
 
 # %% ../nbs/08_long.ipynb #9517b1dc
 from __future__ import annotations
-import json, math, time
+import hashlib, json, math, time
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 from types import SimpleNamespace
@@ -14,12 +14,12 @@ import torch
 from torch import Tensor
 from .core import (FAST_LR01_RECIPE, Recipe, Solution, fit, decode, get_arrangement, check_length, take_tokens,
                           text_prefix, save_vectors, load_vectors, known_fields, _check_vectors, Checkpoint, RESULTS_VERSION,
-                          _signature)
+                          _signature, atomic_write)
 from .store import dtype_name
 
 # %% auto #0
 __all__ = ['CHECKPOINTS', 'LongSolution', 'load_solution', 'check_chunkable', 'chunk_bounds', 'decode_chunks', 'decode_long',
-           'compress_long', 'long_report']
+           'shared_m', 'compress_long', 'kept_long_fit', 'long_report']
 
 # %% ../nbs/08_long.ipynb #236b48de
 @dataclass
@@ -40,6 +40,7 @@ class LongSolution:
     seconds: float = 0.0      # fit wall time, all tries
     recipe: dict = field(default_factory=dict)
     autocast: str = "none"    # what the fits ran under ('none' or a dtype name); a chunk is exact when its decode without autocast is
+    m_source: str = "learned" # the shared m: 'learned' on the text's first chunks, or 'given:<sha256 prefix>' (passed in: `compress_long`'s m)
 
     @property
     def K(self) -> int: return len(self.bounds)
@@ -128,7 +129,7 @@ def _kept_fit(work: Path | None, model, targets: list, arrangement, recipe: Reci
     kept = Path(work) / f"{key}.done.pt"
     if kept.exists(): return [Solution(**d) for d in torch.load(kept, weights_only=True)]
     out = fit(model, targets, arrangement, recipe, seeds, autocast=autocast, progress=progress, checkpoint=Checkpoint(Path(work) / f"{key}.pt", **CHECKPOINTS), **kw)
-    tmp = kept.with_name(f".{kept.name}.tmp"); torch.save([asdict(s) for s in out], tmp); tmp.replace(kept)
+    with atomic_write(kept) as tmp: torch.save([asdict(s) for s in out], tmp)
     return out
 
 def _fit_chunks(model, ids: list, bounds: list, arrangement, recipe: Recipe, seeds: list, share_m: bool, m=None,
@@ -163,6 +164,41 @@ def _work_folder(work, *args) -> Path:
     work.mkdir(parents=True, exist_ok=True); stamp.write_text(json.dumps({"signature": sig}))
     return work
 
+def _given_m(m, model, share_m: bool, arrangement) -> Tensor:
+    "A shared m passed to `compress_long`, checked: one vector of the model's width, for a shared m of an arrangement with m."
+    if not share_m or not get_arrangement(arrangement).uses_m:
+        raise ValueError(f"a given m is the shared m of every chunk: it needs share_m=True and an arrangement with m such as 'e_m' (got share_m={share_m}, {arrangement!r})")
+    m, d = torch.as_tensor(m).detach().float().cpu(), model.get_input_embeddings().weight.shape[-1]
+    if m.numel() != d: raise ValueError(f"the given m has shape {tuple(m.shape)}, this model's vectors have {d} numbers: give one m trained on this model")
+    return m.reshape(d)
+
+def _m_source(given: Tensor | None) -> str:
+    "How `LongSolution.m_source` names a shared m: learned, or given (with its checksum)."
+    return "learned" if given is None else "given:" + hashlib.sha256(given.numpy().tobytes()).hexdigest()[:16]
+
+def shared_m(path, model=None, arrangement: str = "e_m", prefix: str = "bos") -> Tensor:
+    "The m kept in a file, to give `compress_long`: an encoder's (`Encoder.save`) or a long text's shared m (`LongSolution.save`), checked against `model`, the arrangement and the prefix."
+    from safetensors import safe_open
+    path = Path(path)
+    if not path.is_file(): raise FileNotFoundError(f"no such file: {path}")
+    try:
+        with safe_open(str(path), framework="pt") as f: meta = f.metadata() or {}
+    except Exception as err: raise ValueError(f"{path} is not a safetensors file ({type(err).__name__}): give an encoder's file or a long text's") from None
+    if "onestep_encoder" in meta:
+        from onestep.encoder import load_encoder
+        enc = load_encoder(path, model)
+        had, m = (enc.config.arrangement, enc.config.prefix), enc.m
+    else:
+        sol = load_solution(path)
+        if model is not None and sol.model != getattr(model, "onestep_name", sol.model):
+            raise ValueError(f"{path} was fitted on {sol.model!r}, not {model.onestep_name!r}: give an m trained on this model")
+        if not isinstance(sol, LongSolution) or sol.m is None or len(sol.m) != 1 or sol.K < 2:
+            raise ValueError(f"{path} holds no shared m: give an encoder's file or a long text's fitted with a shared m")
+        had, m = (sol.arrangement, sol.prefix), sol.m[0]
+    if had != (get_arrangement(arrangement).name, prefix):
+        raise ValueError(f"the m in {path} is for arrangement {had[0]!r} with prefix {had[1]!r}, not {arrangement!r} with {prefix!r}")
+    return m.detach().float().cpu()
+
 def compress_long(
     text, model, tokenizer,
     chunk: int = 16,                 # N: tokens per chunk (the last chunk may be shorter)
@@ -175,6 +211,7 @@ def compress_long(
     autocast=None,
     progress: bool = True,
     work: Path | str | None = None,  # a folder for finished fits and the running one's checkpoint: a re-run with the same arguments resumes
+    m: Tensor | None = None,         # with `share_m`: a shared m to fit every chunk's e against (frozen), e.g. an encoder's or another text's (`shared_m`): no chunk learns one
 ) -> LongSolution:
     "Fit proto-tokens for a whole text, chunk-wise, so that one batched forward pass emits all of it."
     check_chunkable(arrangement)
@@ -184,8 +221,10 @@ def compress_long(
     if len(ids) < chunk: raise ValueError(f"the text has {len(ids)} tokens, fewer than one chunk of N={chunk}: use a smaller --chunk")
     check_length(model, arrangement, chunk, recipe.prefix)
     t0, bounds = time.perf_counter(), chunk_bounds(len(ids), chunk)
-    if work is not None: work = _work_folder(work, ids, chunk, share_m, recipe, arrangement, retries, m_chunks, seed, autocast, model)
-    sols = _fit_chunks(model, ids, bounds, arrangement, recipe, [seed] * len(bounds), share_m, None, m_chunks, autocast, progress, work)
+    given = None if m is None else _given_m(m, model, share_m, arrangement)
+    m_source = _m_source(given)
+    if work is not None: work = _work_folder(work, ids, chunk, share_m, recipe, arrangement, retries, m_chunks, seed, autocast, model, m_source)
+    sols = _fit_chunks(model, ids, bounds, arrangement, recipe, [seed] * len(bounds), share_m, given, m_chunks, autocast, progress, work)
     shared = sols[0].m.detach().cpu() if share_m and sols[0].m is not None else None
     evals, tries, seeds = [s.evaluations for s in sols], [1] * len(bounds), [seed] * len(bounds)
     def score(sols, bounds):
@@ -230,7 +269,27 @@ def compress_long(
     return LongSolution(e=torch.stack([s.e.detach().cpu() for s in sols]), m=m, target=ids, bounds=bounds, accuracy=acc,
                         evaluations=evals, tries=tries, seeds=seeds, arrangement=get_arrangement(arrangement).name,
                         model=sols[0].model, chunk=chunk, prefix=sols[0].prefix, seconds=time.perf_counter() - t0,
-                        recipe=json.loads(json.dumps(asdict(recipe))), autocast=dtype_name(autocast) or "none")
+                        recipe=json.loads(json.dumps(asdict(recipe))), autocast=dtype_name(autocast) or "none", m_source=m_source)
+
+# %% ../nbs/08_long.ipynb #2691aaa4
+def kept_long_fit(path, text, model, tokenizer, **kw) -> LongSolution:
+    "The long fit kept in `path` if it is of this text, model and settings; else `compress_long(text, model, tokenizer, **kw)`, resumable"
+    " from `<path>.parts` while it runs, then saved to `path`. (Seeds and retries are not kept in the file: delete it to fit again with others.)"
+    import inspect, shutil
+    path = Path(path)
+    a = inspect.signature(compress_long).bind(text, model, tokenizer, **kw); a.apply_defaults(); a = a.arguments
+    old = load_solution(path) if path.exists() else None
+    given = None if a["m"] is None else _given_m(a["m"], model, a["share_m"], a["arrangement"])
+    want = {"target": take_tokens(text, tokenizer), "chunk": a["chunk"], "model": getattr(model, "onestep_name", ""), "m_source": _m_source(given),
+            "arrangement": get_arrangement(a["arrangement"]).name, "recipe": json.loads(json.dumps(asdict(a["recipe"]))),
+            "autocast": dtype_name(a["autocast"]) or "none"}
+    if isinstance(old, LongSolution) and all(getattr(old, k) == v for k, v in want.items()) \
+            and (old.m is None or old.K == 1 or (len(old.m) == 1) == a["share_m"]):
+        return old
+    work = path.with_name(path.name + ".parts")
+    sol = compress_long(**{**a, "work": work})
+    sol.save(path); shutil.rmtree(work, ignore_errors=True)
+    return sol
 
 # %% ../nbs/08_long.ipynb #0b0cdccc
 def long_report(sol: LongSolution, model, tokenizer, min_run_time: float = 1.0, seed: int = 0) -> "pd.DataFrame":
@@ -250,6 +309,8 @@ def long_report(sol: LongSolution, model, tokenizer, min_run_time: float = 1.0, 
             ("exact chunks", f"{sum(sol.exact)}/{sol.K}"), ("whole text exact", ids == sol.target),
             ("token accuracy", round(sum(a == b for a, b in zip(ids, sol.target)) / sol.n, 4)),
             ("vectors (e per chunk + shared m)" if sol.m is not None and len(sol.m) == 1 else "vectors", sol.n_vectors),
+            *([("shared m", "learned on the text's first chunks" if sol.m_source == "learned" else f"given ({sol.m_source})")]
+              if sol.m is not None and len(sol.m) == 1 else []),
             ("bytes of vectors (fp32)", sol.n_vectors * d * 4), ("bytes of vectors (bf16)", sol.n_vectors * d * 2),
             ("bytes of the UTF-8 text", len(text.encode("utf-8"))), ("bytes of the token ids (int32)", sol.n * 4),
             (f"bytes of the token ids ({bits} bits each)", math.ceil(sol.n * bits / 8)),

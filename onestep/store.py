@@ -14,7 +14,7 @@ from typing import Callable, Iterable, Sequence
 import pandas as pd
 from tqdm.auto import tqdm
 from .core import (Recipe, PAPER_RECIPE, DEFAULT_ARRANGEMENT, RESULTS_VERSION, Solution, recipe_key, fit, reconstruct, given_tokens,
-                          get_arrangement, ResultVersionError, Checkpoint)
+                          get_arrangement, ResultVersionError, Checkpoint, atomic_write)
 
 # %% auto #0
 __all__ = ['project_root', 'resolve', 'dtype_name', 'compute_tag', 'Job', 'share_groups', 'late_loss_drop', 'Store',
@@ -232,8 +232,7 @@ def solve_batch(model, store: Store, batch: list[Job], tag: str, autocast=None, 
     ck, ext = store.checkpoint(keys), store.extension(base)
     side = Path(ck.path).with_suffix(".json")  # names the batch's jobs, so that a re-run rebuilds this batch and resumes it
     for p, ks in [(side, keys), (Path(ext.path).with_suffix(".json"), base)]:
-        p.parent.mkdir(parents=True, exist_ok=True)
-        tmp = p.with_name(f".{p.name}.{os.getpid()}.tmp"); tmp.write_text(json.dumps({"keys": ks})); os.replace(tmp, p)
+        with atomic_write(p) as tmp: tmp.write_text(json.dumps({"keys": ks}))
     def keep(i: int, sol: Solution):
         ids, acc = reconstruct(model, sol, autocast)
         sol.meta["decoded_accuracy"] = acc
