@@ -223,7 +223,8 @@ def compress_long(
     t0, bounds = time.perf_counter(), chunk_bounds(len(ids), chunk)
     given = None if m is None else _given_m(m, model, share_m, arrangement)
     m_source = _m_source(given)
-    if work is not None: work = _work_folder(work, ids, chunk, share_m, recipe, arrangement, retries, m_chunks, seed, autocast, model, m_source)
+    if work is not None:  # a given m joins the arguments; without one they are as before it could be given (older work folders resume)
+        work = _work_folder(work, ids, chunk, share_m, recipe, arrangement, retries, m_chunks, seed, autocast, model, *([m_source] if given is not None else []))
     sols = _fit_chunks(model, ids, bounds, arrangement, recipe, [seed] * len(bounds), share_m, given, m_chunks, autocast, progress, work)
     shared = sols[0].m.detach().cpu() if share_m and sols[0].m is not None else None
     evals, tries, seeds = [s.evaluations for s in sols], [1] * len(bounds), [seed] * len(bounds)
