@@ -71,15 +71,18 @@ class LongSolution:
         return cls(e=t["e"], m=t.get("m"), **known_fields(cls, info, path))
 
 # %% ../nbs/08_long.ipynb #8526bd0b
-def load_solution(path) -> Solution | LongSolution:
-    "A `Solution` or `LongSolution` from its safetensors file; a clear error for anything else."
+def _metadata(path, what: str = "a file written by `onestep compress`") -> dict:
+    "The metadata of a safetensors file; a clear error for a missing file or another format."
     from safetensors import safe_open
     path = Path(path)
     if not path.is_file(): raise FileNotFoundError(f"no such file: {path}")
     try:
-        with safe_open(str(path), framework="pt") as f: meta = f.metadata() or {}
-    except Exception as err:
-        raise ValueError(f"{path} is not a safetensors file ({type(err).__name__}): give a file written by `onestep compress`") from None
+        with safe_open(str(path), framework="pt") as f: return f.metadata() or {}
+    except Exception as err: raise ValueError(f"{path} is not a safetensors file ({type(err).__name__}): give {what}") from None
+
+def load_solution(path) -> Solution | LongSolution:
+    "A `Solution` or `LongSolution` from its safetensors file; a clear error for anything else."
+    path, meta = Path(path), _metadata(path)
     if "onestep_long" in meta: return LongSolution.load(path)
     if "onestep" in meta: return Solution.load(path)
     raise ValueError(f"{path} is a safetensors file but holds no onestep proto-tokens (no 'onestep' metadata)")
@@ -178,13 +181,8 @@ def _m_source(given: Tensor | None) -> str:
 
 def shared_m(path, model=None, arrangement: str = "e_m", prefix: str = "bos") -> Tensor:
     "The m kept in a file, to give `compress_long`: an encoder's (`Encoder.save`) or a long text's shared m (`LongSolution.save`), checked against `model`, the arrangement and the prefix."
-    from safetensors import safe_open
     path = Path(path)
-    if not path.is_file(): raise FileNotFoundError(f"no such file: {path}")
-    try:
-        with safe_open(str(path), framework="pt") as f: meta = f.metadata() or {}
-    except Exception as err: raise ValueError(f"{path} is not a safetensors file ({type(err).__name__}): give an encoder's file or a long text's") from None
-    if "onestep_encoder" in meta:
+    if "onestep_encoder" in _metadata(path, "an encoder's file or a long text's"):
         from onestep.encoder import load_encoder
         enc = load_encoder(path, model)
         had, m = (enc.config.arrangement, enc.config.prefix), enc.m
