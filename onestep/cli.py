@@ -78,12 +78,12 @@ def cmd_compress(a) -> int:
             raise CliError(f"the encoder was trained on {enc.model_name!r}, not {a.model!r}: leave out --model or pass --model {enc.model_name}")
     model, tok = _model(a.model or (enc.model_name if enc is not None else DEFAULT_MODEL))
     if enc is not None: enc._check_model(model); enc.to(model.get_input_embeddings().weight.device)
-    recipe = named_recipe(a.recipe or ("fast" if a.chunk is None else "fast-lr0.1"), steps=a.steps)
+    recipe = named_recipe(a.recipe or ("fast" if a.chunk is None or enc is not None else "fast-lr0.1"), steps=a.steps)
     work = Path(a.output + ".parts")  # finished fits and the running one's checkpoint: a re-run with the same arguments resumes
     if work.exists(): print(f"resuming from {work}", file=sys.stderr)
     if a.chunk is not None:
         sol = compress_long(text, model, tok, chunk=a.chunk, share_m=not a.own_m, recipe=recipe, retries=a.retries, m_chunks=a.m_chunks,
-                            seed=a.seed, progress=not a.quiet, work=work, m=None if enc is None else enc.m.detach().cpu())
+                            seed=a.seed, progress=not a.quiet, work=work, encoder=enc)
         done = f"{sum(sol.exact)}/{sol.K} chunks exact, {sol.n} tokens, {sol.n_vectors} vectors"
     else:
         sol = compress(text, model, tok, n=a.n, recipe=recipe, seed=a.seed, progress=not a.quiet, checkpoint=Checkpoint(work / "fit.pt"), init=enc)
@@ -160,14 +160,14 @@ def parser() -> argparse.ArgumentParser:
     g.add_argument("-n", type=int, help="fit the first N tokens of the text as one problem")
     g.add_argument("--chunk", type=int, help="fit the whole text in chunks of N tokens (one e each, a shared m)")
     c.add_argument("--model", help="registered model name, local folder or HF hub id (default: the package's default model)")
-    c.add_argument("--recipe", choices=["fast", "fast-lr0.1", "paper"], help="optimiser recipe (default: fast; with --chunk, fast-lr0.1)")
+    c.add_argument("--recipe", choices=["fast", "fast-lr0.1", "paper"], help="optimiser recipe (default: fast; with --chunk and no --encoder, fast-lr0.1)")
     c.add_argument("--steps", type=int, help="evaluation budget per fit (default: the recipe's)")
     c.add_argument("--seed", type=int, default=0)
     c.add_argument("--retries", type=int, default=2, help="--chunk: rounds for chunks that are not exact (default 2)")
     c.add_argument("--own-m", action="store_true", help="--chunk: one m per chunk instead of a shared one")
     c.add_argument("--m-chunks", type=int, default=8, help="--chunk: chunks that learn the shared m together (default 8)")
     c.add_argument("--encoder", help="start from an encoder's vectors for the text (a file written by onestep.encoder's Encoder.save); "
-                                     "with --chunk, every chunk fits its e against the encoder's m")
+                                     "with --chunk, every chunk's e starts where it reads that chunk, against the encoder's m")
     c.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     c.add_argument("-o", "--output", required=True, help="the .safetensors file to write")
     d = sub.add_parser("decode", help="print the text one forward pass emits from a file's proto-tokens")

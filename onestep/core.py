@@ -1039,6 +1039,13 @@ def reconstruct(model, sol: Solution, autocast: torch.dtype | None = None) -> tu
     return ids.tolist(), float(token_accuracy(ids[g:], torch.tensor(sol.target[g:])))
 
 # %% ../nbs/00_core.ipynb #9e763117
+def _check_encoder(enc, arrangement, prefix: str) -> None:
+    "An encoder writes vectors for one arrangement and prefix (`EncoderConfig`): a clear error for others."
+    cfg = enc.config
+    if (cfg.arrangement, cfg.prefix) != (get_arrangement(arrangement).name, prefix):
+        raise ValueError(f"the encoder writes vectors for arrangement {cfg.arrangement!r} with prefix {cfg.prefix!r}, "
+                         f"not {get_arrangement(arrangement).name!r} with {prefix!r}: compress with its settings")
+
 def compress(
     text: str, model, tokenizer,
     n: int | None = None,                # tokens to compress (None: the whole text)
@@ -1054,10 +1061,7 @@ def compress(
     ids = take_tokens(text, tokenizer, n)
     if not ids: raise ValueError("text is empty")
     if init is not None and hasattr(init, "starts"):  # an encoder: its start for this text
-        cfg = init.config
-        if (cfg.arrangement, cfg.prefix) != (get_arrangement(arrangement).name, recipe.prefix):
-            raise ValueError(f"the encoder writes vectors for arrangement {cfg.arrangement!r} with prefix {cfg.prefix!r}, "
-                             f"not {get_arrangement(arrangement).name!r} with {recipe.prefix!r}: compress with its settings")
+        _check_encoder(init, arrangement, recipe.prefix)
         init = init.starts(model, [ids], autocast)[0]
     return fit(model, [ids], arrangement, recipe, seeds=seed, progress=progress, autocast=autocast, checkpoint=checkpoint,
                init=[init] if init is not None else None)[0]

@@ -253,9 +253,9 @@ def train_encoder(
     return h
 
 # %% ../nbs/10_encoder.ipynb #df82de35
-def _prior_e(encoder: Encoder, text_id: str) -> Tensor:
-    "A random direction (seeded by the text's id) at the encoder's output norm: what the encoder gives without reading the text."
-    e = init_vector(0, "e", encoder.d, 1.0, f"prior|{text_id}")
+def _prior_e(encoder: Encoder, text_id: str, seed: int = 0) -> Tensor:
+    "A random direction (seeded by the text's id and `seed`) at the encoder's output norm: what the encoder gives without reading the text."
+    e = init_vector(seed, "e", encoder.d, 1.0, f"prior|{text_id}")
     return e / e.norm() * float(encoder.log_norm.detach().exp())
 
 def encoder_start_jobs(encoder: Encoder, model, texts: list, recipe: Recipe, store, tag: str = "encoder", autocast=None) -> tuple[list, list, list]:

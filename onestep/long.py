@@ -14,7 +14,7 @@ import torch
 from torch import Tensor
 from .core import (FAST_LR01_RECIPE, Recipe, Solution, fit, decode, get_arrangement, check_length, take_tokens,
                           text_prefix, save_vectors, load_vectors, known_fields, _check_vectors, Checkpoint, RESULTS_VERSION,
-                          _signature, atomic_write)
+                          _signature, atomic_write, _check_encoder, _problem_id)
 from .store import dtype_name
 
 # %% auto #0
@@ -40,7 +40,7 @@ class LongSolution:
     seconds: float = 0.0      # fit wall time, all tries
     recipe: dict = field(default_factory=dict)
     autocast: str = "none"    # what the fits ran under ('none' or a dtype name); a chunk is exact when its decode without autocast is
-    m_source: str = "learned" # the shared m: 'learned' on the text's first chunks, or 'given:<sha256 prefix>' (passed in: `compress_long`'s m)
+    m_source: str = "learned" # the shared m: 'learned' on the text's first chunks, 'given:<sha256 prefix>' (`compress_long`'s m) or 'encoder:<digest prefix>' (its encoder)
 
     @property
     def K(self) -> int: return len(self.bounds)
@@ -127,8 +127,9 @@ def _kept_fit(work: Path | None, model, targets: list, arrangement, recipe: Reci
     "`fit`, with its batch checkpointed in `work` as it runs and its result kept there: the same call again reads it back."
     if work is None: return fit(model, targets, arrangement, recipe, seeds, autocast=autocast, progress=progress, **kw)
     given = [x.m for x in kw.get("init") or [] if getattr(x, "m", None) is not None][:1]  # the shared m a fit starts from, if any
+    starts = [x.e for x in kw.get("init") or [] if getattr(x, "e", None) is not None]    # and the e's, if given (an encoder's)
     key = _signature(targets, seeds, get_arrangement(arrangement).name, asdict(recipe), str(autocast), getattr(model, "onestep_name", ""),
-                     RESULTS_VERSION, {k: v for k, v in kw.items() if k != "init"}, *given)
+                     RESULTS_VERSION, {k: v for k, v in kw.items() if k != "init"}, *given, *([torch.stack(starts)] if starts else []))
     kept = Path(work) / f"{key}.done.pt"
     if kept.exists(): return [Solution(**d) for d in torch.load(kept, weights_only=True)]
     out = fit(model, targets, arrangement, recipe, seeds, autocast=autocast, progress=progress, checkpoint=Checkpoint(Path(work) / f"{key}.pt", **CHECKPOINTS), **kw)
@@ -136,8 +137,9 @@ def _kept_fit(work: Path | None, model, targets: list, arrangement, recipe: Reci
     return out
 
 def _fit_chunks(model, ids: list, bounds: list, arrangement, recipe: Recipe, seeds: list, share_m: bool, m=None,
-                m_chunks: int = 8, autocast=None, progress: bool = True, work: Path | None = None) -> list:
+                m_chunks: int = 8, autocast=None, progress: bool = True, work: Path | None = None, e0=None) -> list:
     "One Solution per chunk: with `share_m`, `m_chunks` full chunks train one m together, then every other chunk fits its e against it (frozen)."
+    " With a given m, `e0(chunks' token ids, seeds)` gives the e's starts (None: the recipe's random ones)."
     sols, uses_m = [None] * len(bounds), get_arrangement(arrangement).uses_m
     def run(ks, **kw):
         out = _kept_fit(work, model, [ids[bounds[k][0]:bounds[k][1]] for k in ks], arrangement, recipe, [seeds[k] for k in ks],
@@ -151,7 +153,9 @@ def _fit_chunks(model, ids: list, bounds: list, arrangement, recipe: Recipe, see
     for k, (a, b) in enumerate(bounds):
         if sols[k] is None: by_len.setdefault(b - a, []).append(k)
     for L, ks in sorted(by_len.items(), reverse=True):  # fits of one length form one batch; each chunk stops when exact
-        if m is not None and uses_m: run(ks, init=[SimpleNamespace(e=None, m=m)] * len(ks), frozen="m")
+        if m is not None and uses_m:
+            es = e0([ids[bounds[k][0]:bounds[k][1]] for k in ks], [seeds[k] for k in ks]) if e0 is not None else [None] * len(ks)
+            run(ks, init=[SimpleNamespace(e=e, m=m) for e in es], frozen="m")
         else: run(ks)
     return sols
 
@@ -175,9 +179,32 @@ def _given_m(m, model, share_m: bool, arrangement) -> Tensor:
     if m.numel() != d: raise ValueError(f"the given m has shape {tuple(m.shape)}, this model's vectors have {d} numbers: give one m trained on this model")
     return m.reshape(d)
 
-def _m_source(given: Tensor | None) -> str:
-    "How `LongSolution.m_source` names a shared m: learned, or given (with its checksum)."
+def _m_source(given: Tensor | None, encoder=None) -> str:
+    "How `LongSolution.m_source` names a shared m: learned, given (with its checksum), or an encoder's (with the encoder's)."
+    if encoder is not None: return "encoder:" + encoder.digest()[:16]
     return "learned" if given is None else "given:" + hashlib.sha256(given.numpy().tobytes()).hexdigest()[:16]
+
+def _shared_source(m, encoder, model, share_m: bool, arrangement, prefix: str) -> tuple:
+    "(the given shared m or None, the encoder or None, `m_source`) for `compress_long`'s `m` and `encoder`, checked."
+    if encoder is None: given = None if m is None else _given_m(m, model, share_m, arrangement)
+    elif m is not None: raise ValueError("give an encoder or an m, not both: the encoder brings its own m")
+    else:
+        if not share_m or not get_arrangement(arrangement).uses_m:
+            raise ValueError(f"an encoder gives the shared m of every chunk: it needs share_m=True and an arrangement with m such as 'e_m' (got share_m={share_m}, {arrangement!r})")
+        if not hasattr(encoder, "starts"):
+            from onestep.encoder import load_encoder
+            encoder = load_encoder(encoder, model)
+        encoder._check_model(model); _check_encoder(encoder, arrangement, prefix)
+        encoder.to(model.get_input_embeddings().weight.device)
+        given = _given_m(encoder.m, model, share_m, arrangement)
+    return given, encoder, _m_source(given, encoder)
+
+def _encoder_starts(encoder, model, autocast, read: bool = True):
+    "An `e0` for `_fit_chunks`: the encoder's reading of each chunk (`read`), else a random direction at its output norm seeded by the"
+    " seed and the chunk (a refit's new start, where reading again would give the same one)."
+    from onestep.encoder import _prior_e
+    if read: return lambda ts, ss: [s.e for s in encoder.starts(model, ts, autocast)]
+    return lambda ts, ss: [_prior_e(encoder, _problem_id(t), s) for t, s in zip(ts, ss)]
 
 def shared_m(path, model=None, arrangement: str = "e_m", prefix: str = "bos") -> Tensor:
     "The m kept in a file, to give `compress_long`: an encoder's (`Encoder.save`) or a long text's shared m (`LongSolution.save`), checked against `model`, the arrangement and the prefix."
@@ -210,6 +237,7 @@ def compress_long(
     progress: bool = True,
     work: Path | str | None = None,  # a folder for finished fits and the running one's checkpoint: a re-run with the same arguments resumes
     m: Tensor | None = None,         # with `share_m`: a shared m to fit every chunk's e against (frozen), e.g. an encoder's or another text's (`shared_m`): no chunk learns one
+    encoder=None,                    # with `share_m`: an encoder (`onestep.encoder`) or its file: its m is the shared m, and each chunk's e starts where it reads that chunk
 ) -> LongSolution:
     "Fit proto-tokens for a whole text, chunk-wise, so that one batched forward pass emits all of it."
     check_chunkable(arrangement)
@@ -219,11 +247,11 @@ def compress_long(
     if len(ids) < chunk: raise ValueError(f"the text has {len(ids)} tokens, fewer than one chunk of N={chunk}: use a smaller --chunk")
     check_length(model, arrangement, chunk, recipe.prefix)
     t0, bounds = time.perf_counter(), chunk_bounds(len(ids), chunk)
-    given = None if m is None else _given_m(m, model, share_m, arrangement)
-    m_source = _m_source(given)
+    given, encoder, m_source = _shared_source(m, encoder, model, share_m, arrangement, recipe.prefix)
+    read, prior = (_encoder_starts(encoder, model, autocast, r) for r in (True, False)) if encoder is not None else (None, None)
     if work is not None:  # a given m joins the arguments; without one they are as before it could be given (older work folders resume)
         work = _work_folder(work, ids, chunk, share_m, recipe, arrangement, retries, m_chunks, seed, autocast, model, *([m_source] if given is not None else []))
-    sols = _fit_chunks(model, ids, bounds, arrangement, recipe, [seed] * len(bounds), share_m, given, m_chunks, autocast, progress, work)
+    sols = _fit_chunks(model, ids, bounds, arrangement, recipe, [seed] * len(bounds), share_m, given, m_chunks, autocast, progress, work, read)
     shared = sols[0].m.detach().cpu() if share_m and sols[0].m is not None else None
     evals, tries, seeds = [s.evaluations for s in sols], [1] * len(bounds), [seed] * len(bounds)
     def score(sols, bounds):
@@ -237,7 +265,7 @@ def compress_long(
         if not bad: break
         if r % 2:  # a new seed for each chunk that is not exact, the shared m frozen; keep whichever try decodes better
             new_seeds = [seed + r] * len(bounds)
-            redo = _fit_chunks(model, ids, [bounds[k] for k in bad], arrangement, recipe, new_seeds, share_m, shared, m_chunks, autocast, progress, work)
+            redo = _fit_chunks(model, ids, [bounds[k] for k in bad], arrangement, recipe, new_seeds, share_m, shared, m_chunks, autocast, progress, work, prior)
             trial = list(sols)
             for k, s in zip(bad, redo): trial[k] = s
             new_acc = score(trial, bounds)
@@ -250,7 +278,7 @@ def compress_long(
                       for h in ([bounds[k][0], (bounds[k][0] + bounds[k][1] + 1) // 2], [(bounds[k][0] + bounds[k][1] + 1) // 2, bounds[k][1]])]
             if not halves: break
             redo = dict(zip(map(tuple, halves), _fit_chunks(model, ids, halves, arrangement, recipe, [seed + r] * len(halves), share_m,
-                                                             shared, m_chunks, autocast, progress, work)))
+                                                             shared, m_chunks, autocast, progress, work, read)))
             nb, ns, ne, nt, nd = [], [], [], [], []
             for k, bd in enumerate(bounds):
                 mid = (bd[0] + bd[1] + 1) // 2
@@ -278,8 +306,9 @@ def kept_long_fit(path, text, model, tokenizer, **kw) -> LongSolution:
     path = Path(path)
     a = inspect.signature(compress_long).bind(text, model, tokenizer, **kw); a.apply_defaults(); a = a.arguments
     old = load_solution(path) if path.exists() else None
-    given = None if a["m"] is None else _given_m(a["m"], model, a["share_m"], a["arrangement"])
-    want = {"target": take_tokens(text, tokenizer), "chunk": a["chunk"], "model": getattr(model, "onestep_name", ""), "m_source": _m_source(given),
+    a["m"], a["encoder"], source = _shared_source(a["m"], a["encoder"], model, a["share_m"], a["arrangement"], a["recipe"].prefix)
+    if a["encoder"] is not None: a["m"] = None  # the encoder brings it
+    want = {"target": take_tokens(text, tokenizer), "chunk": a["chunk"], "model": getattr(model, "onestep_name", ""), "m_source": source,
             "arrangement": get_arrangement(a["arrangement"]).name, "recipe": json.loads(json.dumps(asdict(a["recipe"]))),
             "autocast": dtype_name(a["autocast"]) or "none"}
     if isinstance(old, LongSolution) and all(getattr(old, k) == v for k, v in want.items()) \
@@ -308,7 +337,8 @@ def long_report(sol: LongSolution, model, tokenizer, min_run_time: float = 1.0, 
             ("exact chunks", f"{sum(sol.exact)}/{sol.K}"), ("whole text exact", ids == sol.target),
             ("token accuracy", round(sum(a == b for a, b in zip(ids, sol.target)) / sol.n, 4)),
             ("vectors (e per chunk + shared m)" if sol.m is not None and len(sol.m) == 1 else "vectors", sol.n_vectors),
-            *([("shared m", "learned on the text's first chunks" if sol.m_source == "learned" else f"given ({sol.m_source})")]
+            *([("shared m", "learned on the text's first chunks" if sol.m_source == "learned" else
+                f"an encoder's, which also read each chunk for its e's start ({sol.m_source})" if sol.m_source.startswith("encoder:") else f"given ({sol.m_source})")]
               if sol.m is not None and len(sol.m) == 1 else []),
             ("bytes of vectors (fp32)", sol.n_vectors * d * 4), ("bytes of vectors (bf16)", sol.n_vectors * d * 2),
             ("bytes of the UTF-8 text", len(text.encode("utf-8"))), ("bytes of the token ids (int32)", sol.n * 4),
