@@ -78,9 +78,12 @@ def ar_generate(model, e, m, arrangement: str, n: int, given=None, autocast=None
         return torch.cat([lead[:, :g], out[:, -k:]], 1).cpu()
     return run
 
-def ar_methods(compile: bool = False) -> dict:
-    "Autoregressive decoders by name (each: (model, e, m, arrangement, n, given, autocast) -> callable)."
+def ar_methods(compile: bool = False, autocast=None) -> dict:
+    "Autoregressive decoders by name (each: (model, e, m, arrangement, n, given, autocast) -> callable). Under an `autocast`, the"
+    " KV-cache loop is also timed without it: one token per step does not fill a CPU, and casting each step can cost more than it saves."
     out = {"AR: KV-cache loop": ar_loop,
+           **({"AR: KV-cache loop, fp32": lambda model, e, m, arrangement, n, given=None, autocast=None:
+               ar_loop(model, e, m, arrangement, n, given, None)} if autocast is not None else {}),
            "AR: generate": lambda *a, **k: ar_generate(*a, **k, cache="dynamic"),
            "AR: generate, static cache": lambda *a, **k: ar_generate(*a, **k, cache="static")}
     if compile: out["AR: generate, static cache, compiled"] = lambda *a, **k: ar_generate(*a, **k, cache="static", compile=True)
@@ -103,7 +106,7 @@ def time_capacity(model, store: Store, sols: pd.DataFrame, arrangement: str, mem
         if r.arrangement == arrangement: methods = {"one forward": lambda: one_forward(model, e, m, arrangement, sol.n, sol.prefix, autocast)}
         else:
             given = torch.tensor([sol.target[:1]])
-            methods = {k: (lambda f=f: f(model, e, m, mem, sol.n, given, autocast)) for k, f in ar_methods(compile).items()}
+            methods = {k: (lambda f=f: f(model, e, m, mem, sol.n, given, autocast)) for k, f in ar_methods(compile, autocast).items()}
         for name, build in methods.items():
             t = measure(build(), min_run_time)
             acc = float(token_accuracy(t.pop("out")[0].cpu(), torch.tensor(sol.target)))
@@ -126,7 +129,7 @@ def time_lengths(model, lengths: list, batch_sizes: list, mem: str = "mem1", min
         for n in sorted(lengths):
             fns = {"one forward": one_forward(model, e, m, "e_m", n, prefix, autocast),
                    "one forward, bare model call": bare_forward(model, e, m, "e_m", n, prefix, autocast),
-                   **{k: f(model, e, mm, mem, n, given, autocast) for k, f in ar_methods(compile).items()}}
+                   **{k: f(model, e, mm, mem, n, given, autocast) for k, f in ar_methods(compile, autocast).items()}}
             for name, fn in fns.items():
                 t = measure(fn, min_run_time); t.pop("out")
                 made = n - (given_tokens(model, mem) if name.startswith("AR") else 0)  # generated tokens: t1 is input where given
