@@ -82,7 +82,8 @@ def ev(v): return f"{v:.0f}" if np.isfinite(v) else "unsolved"
 lines = [f"# Recipe benchmark ({a.model}, {platform.machine()} CPU, torch {torch.__version__}, {torch.get_num_threads()} threads)", "",
          f"{a.texts} texts per source, N = {a.lengths}, one seed, budget {a.budget} evaluations per problem, arrangement e_m, "
          f"one batch of {a.texts} per source, candidate and length. paper = {PAPER_RECIPE}; the others as `onestep.recipes.CANDIDATES` "
-         f"names them. 'wall / solved': the batch's wall time over the problems it solved; 'vs paper': the paper's (fp32) over this one's "
+         f"names them. 'wall s': the wall time the run recorded (a run stopped and resumed, or sharing the CPU, records the time it "
+         f"took so); 'wall / solved': the batch's wall time over the problems it solved; 'vs paper': the paper's (fp32) over this one's "
          f"(≥ where the paper's median is censored at the budget). 'priced s / solved': the run's evaluations, each priced by one evaluation of "
          f"as many problems, timed side by side at the end of this run (the table below; the fp32 decodes that confirm autocast solutions are "
          f"not priced), over the problems solved. 'fp32-exact': solutions found under autocast that also decode exactly in fp32.", ""]
