@@ -231,21 +231,23 @@ def test_prefix_none_trains_and_decodes_without_the_start_token(tiny):
     assert reconstruct(model, s)[0] == want
 
 
-
 def test_without_a_prefix_identical_vectors_at_the_start_emit_one_token(tiny):
     "[e] x N from position 0: causal attention over identical values returns the same value at every position, so e_only can"
     " only emit one token N times; the start token before them (prefix 'bos') gives each position a different mixture."
     model, tok = tiny
     ids = take_tokens(TEXT, tok, 6)
     [s] = fit(model, [ids], arrangement="e_only", recipe=Recipe(steps=20, lr=0.1, prefix="none"), progress=False)
-    out = reconstruct(model, s)[0]
-    assert len(set(out)) == 1 and s.accuracy <= max(map(ids.count, ids)) / len(ids)
     x = torch.stack([s.e] * 6)[None]
     bos = core.prefix_embedding(model, "bos").view(1, 1, -1)
     with torch.no_grad():
         free, led = model(inputs_embeds=x).logits[0], model(inputs_embeds=torch.cat([bos, x], 1)).logits[0, 1:]
     assert torch.allclose(free, free[:1].expand_as(free), atol=1e-4)
     assert (led - led[:1]).abs().amax(-1)[1:].min() > 1e-2  # every later position differs from the first
+    top = free[0].topk(2).values
+    if top[0] - top[1] > 1e-3:  # no near-tie at the top, so the argmax cannot differ between positions: one token, N times
+        assert reconstruct(model, s)[0] == [int(free[0].argmax())] * 6
+        assert s.accuracy <= max(map(ids.count, ids)) / len(ids)
+
 
 def test_cosine_schedule_runs(tiny):
     model, tok = tiny
