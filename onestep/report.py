@@ -6,13 +6,14 @@ Docs: https://onestep-project.github.io/onestep/report.html.md"""
 
 # %% ../nbs/00d_report.ipynb #26af78e4
 from __future__ import annotations
+import re
 from pathlib import Path
 import pandas as pd
 from .store import resolve
 
 # %% auto #0
-__all__ = ['AUTOCASTS', 'check_params', 'check_values', 'as_list', 'budget_cell', 'mean_std', 'save_table', 'save_figure',
-           'committed_table']
+__all__ = ['AUTOCASTS', 'check_params', 'check_values', 'as_list', 'budget_cell', 'read_budget_cell', 'mean_std', 'save_table',
+           'save_figure', 'committed_table']
 
 # %% ../nbs/00d_report.ipynb #0f14befd
 def check_params(**params) -> None:
@@ -67,6 +68,12 @@ def budget_cell(runs: pd.DataFrame) -> str:
     "Runs that spent their budget unsolved / runs, and (if any) the median fall of their loss over its last half: '2/8 (0.31)'."
     hit = runs.solved_step.isna()
     return f"{int(hit.sum())}/{len(runs)}" + (f" ({runs.late_loss_drop[hit].median():.2f})" if hit.any() else "")
+
+def read_budget_cell(cell: str) -> tuple[int, int, float]:
+    "The inverse of `budget_cell`: '2/8 (0.31)' -> (2, 8, 0.31); the fall is NaN where no run spent the budget."
+    m = re.fullmatch(r"\s*(\d+)/(\d+)(?:\s+\((-?[\d.]+|nan)\))?\s*", str(cell))
+    if not m: raise ValueError(f"{cell!r} is not a budget cell ('unsolved/runs' or 'unsolved/runs (fall)'), as `budget_cell` writes")
+    return int(m[1]), int(m[2]), float(m[3]) if m[3] else float("nan")
 
 def mean_std(x, fmt: str = "{:.2f}") -> str:
     "'mean ± std' of a series (std over its values; '-' when empty)."
