@@ -193,13 +193,14 @@ class Recipe:
     decay: int = 0                    # evaluations over which the cosine schedule falls (0: the budget, `steps`); then it stays at the floor
     margin: float = 0.0               # margin-aware loss: a position whose target logit leads the runner-up by `margin` stops pulling (0: plain)
     restart: int = 0                  # AdamW: a problem unsolved after `restart` steps starts again from the next seed (`RESTART_SEED`), its schedule too (0: never)
+    patience: int = 0                 # with `restart`: a try past `restart` steps goes on while its best accuracy rose within the last `patience` steps (0: it restarts at `restart`)
     init_shared: bool = False         # every problem of one seed starts from the same vectors, whatever its text (a control: distances then measure what was learned)
     shared_lr: float = 0.0            # AdamW learning rate of the vectors that several problems share (e.g. one m for many texts; 0: `lr`)
     stop_margin: float = 0.0          # a position counts as right once its target logit leads the runner-up by this (0: once it is the argmax)
     group_stop: float = 1.0           # problems that share a vector stop together once this fraction of them is solved (1: all; the rest are kept unsolved)
 
     def __post_init__(self):
-        for k in ("steps", "warmup", "switch", "history", "decay", "restart"):
+        for k in ("steps", "warmup", "switch", "history", "decay", "restart", "patience"):
             v = getattr(self, k)
             if isinstance(v, bool) or not isinstance(v, int) or v < 0: raise TypeError(f"Recipe.{k} must be an int >= 0, got {v!r}")
         for k in ("lr", "weight_decay", "eps", "init_std", "stop_accuracy", "lr_floor", "temperature", "margin", "shared_lr", "stop_margin", "group_stop"):
@@ -220,6 +221,7 @@ class Recipe:
         if not isinstance(self.warm_start, bool): raise TypeError(f"Recipe.warm_start must be True or False, got {self.warm_start!r}")
         if not isinstance(self.init_shared, bool): raise TypeError(f"Recipe.init_shared must be True or False, got {self.init_shared!r}")
         if self.restart and self.optimizer != "adamw": raise ValueError(f"Recipe.restart needs optimizer='adamw', got {self.optimizer!r}")
+        if self.patience and not self.restart: raise ValueError(f"Recipe.patience extends a try past `restart` steps: set Recipe.restart too, got patience={self.patience} without it")
 
     def lr_factor(self, step: int) -> float:
         "AdamW's learning rate at `step`, as a multiple of `lr`: linear warm-up, then constant or cosine to `lr_floor`."
@@ -471,10 +473,12 @@ def _check_frozen(arr: Arrangement, frozen) -> tuple:
 class _Ledger:
     "What each problem of a batch has seen: evaluations, loss curve, its component's best (or `keep='last'`: last) vectors; builds its Solution."
     " With `restart`, a component unsolved after that many steps of its try is marked for a restart (`take_restarts`): its age goes back"
-    " to 0 and its tries up by one; its best vectors are the best of all its tries."
+    " to 0 and its tries up by one; its best vectors are the best of all its tries. With `patience`, a try past `restart` steps goes on"
+    " while its best accuracy (its component's mean) rose within the last `patience` steps."
     def __init__(self, B: int, comp: Tensor, budget: int, stop_accuracy: float, make: Callable, keep: str = "best", restart: int = 0,
-                 group_stop: float = 1.0):
+                 group_stop: float = 1.0, patience: int = 0):
         self.comp, self.budget, self.stop_accuracy, self.make, self.keep, self.restart = comp, budget, stop_accuracy, make, keep, restart
+        self.patience = patience
         self.group_stop = group_stop  # a component of several problems stops once this fraction of them is solved
         self.active = torch.ones(B, dtype=torch.bool)
         self.evals = 0; self.steps = 0                      # evaluations and optimiser steps of the batch so far
@@ -484,12 +488,14 @@ class _Ledger:
         self.age = torch.zeros(B, dtype=torch.long)         # evaluations in the current try
         self.tries = torch.ones(B, dtype=torch.long); self.best_try = torch.zeros(B, dtype=torch.long)  # tries so far; the try of the best vectors
         self.try_start = torch.zeros(B, dtype=torch.long)   # the evaluation at which the current try began
+        self.try_best = torch.full((B,), -1.0); self.try_rise = torch.zeros(B, dtype=torch.long)  # the try's best accuracy, and its age when it last rose
         self.pending = []                                   # components to restart before the next step
         self.t0 = time.time(); self.solutions = [None] * B
         self.on_step, self.resume = None, None  # set by a fit that checkpoints: called after each optimiser step; optimiser state to resume
         self.redraw = None                      # set by `fit`: (problems, try) -> their trained vectors, drawn again for that try
 
-    _FIELDS = ("active", "evals", "steps", "best_acc", "best_loss", "best_e", "best_m", "curves", "comp_best", "age", "tries", "best_try", "try_start")
+    _FIELDS = ("active", "evals", "steps", "best_acc", "best_loss", "best_e", "best_m", "curves", "comp_best", "age", "tries", "best_try", "try_start",
+               "try_best", "try_rise")
 
     def state(self) -> dict:
         "Everything the next evaluation depends on (and the stopped problems' solutions), for a checkpoint."
@@ -535,17 +541,21 @@ class _Ledger:
                     i = int(act[j]); self.best_acc[i] = acc[j]; self.best_loss[i] = loss[j]
                     self.best_e[i] = E[j].detach().clone(); self.best_m[i] = M[j].detach().clone() if M is not None else None
                     self.best_try[i] = self.tries[i]
+            first = int(act[members[0]])
+            if mean_acc > float(self.try_best[first]):  # this try's accuracy rose
+                for j in members: self.try_best[int(act[j])] = mean_acc; self.try_rise[int(act[j])] = self.age[int(act[j])]
             ok = acc[members] >= self.stop_accuracy
             solved = bool(ok.all())
             enough = len(members) > 1 and self.group_stop < 1 and float(ok.float().mean()) >= self.group_stop
             if solved or enough or k >= self.budget:
                 for j, o in zip(members, ok.tolist()): self._stop(int(act[j]), solved or (enough and o))
-            elif self.restart and int(self.age[act[members[0]]]) > self.restart: self.pending.append(c)  # `restart` steps taken, unsolved
+            elif self.restart and int(self.age[first]) > self.restart and (not self.patience or int(self.age[first] - self.try_rise[first]) > self.patience):
+                self.pending.append(c)  # `restart` steps taken, unsolved (and, with `patience`, no rise in the last `patience`)
 
     def take_restarts(self) -> list[Tensor]:
         "The problems of each component marked for a restart, in one tensor per component; their age goes to 0, their tries up by one."
         out = [(self.comp == c).nonzero().squeeze(1) for c in self.pending]; self.pending = []
-        for p in out: self.age[p] = 0; self.tries[p] += 1; self.try_start[p] = self.evals
+        for p in out: self.age[p] = 0; self.tries[p] += 1; self.try_start[p] = self.evals; self.try_best[p] = -1.0; self.try_rise[p] = 0
         return out
 
     def _stop(self, i: int, solved: bool):
@@ -595,7 +605,7 @@ def _writer_gone(tmp: Path) -> bool:
 
 # Recipe fields added after results were stored, at the values that leave a fit as it was: result keys leave them out there,
 # so that the keys of results stored before them stay
-LATER_FIELDS = {"decay": 0, "margin": 0.0, "restart": 0, "init_shared": False, "shared_lr": 0.0, "stop_margin": 0.0, "group_stop": 1.0}
+LATER_FIELDS = {"decay": 0, "margin": 0.0, "restart": 0, "init_shared": False, "shared_lr": 0.0, "stop_margin": 0.0, "group_stop": 1.0, "patience": 0}
 
 def _less_neutral(d: dict, fields) -> dict:
     "`d` less those of `fields` (names in `LATER_FIELDS`) that are at their neutral values."
@@ -817,7 +827,7 @@ def fit(
         return sol
     free = torch.arange(B)  # a frozen shared vector does not couple its problems: each stops on its own
     ledger = _Ledger(B, _components(free if "e" in frozen else e_idx, free if "m" in frozen else m_idx), recipe.steps, recipe.stop_accuracy, solution,
-                     restart=recipe.restart, group_stop=recipe.group_stop)
+                     restart=recipe.restart, group_stop=recipe.group_stop, patience=recipe.patience)
     def redraw(members: Tensor, k: int) -> list:  # a restart: the trained vectors of problems `members`, drawn again as in try k
         with torch.no_grad():
             for which, idx, vecs in (("e", e_idx, e_vecs), ("m", m_idx, m_vecs)):

@@ -38,6 +38,9 @@ CANDIDATES = {
     "lr 0.3, cosine over 300, restart every 400": Recipe(init="embedding", lr=0.3, warmup=10, schedule="cosine", lr_floor=0.1, decay=300, restart=400),
     "lr 0.5, cosine over 300, restart every 400": Recipe(init="embedding", lr=0.5, warmup=10, schedule="cosine", lr_floor=0.1, decay=300, restart=400),
     "lr 0.3, cosine over 200, restart every 300": Recipe(init="embedding", lr=0.3, warmup=10, schedule="cosine", lr_floor=0.1, decay=200, restart=300),
+    # a try past 400 steps goes on while its accuracy still rises (within the last 100 steps): long texts need longer tries
+    "lr 0.5, cosine over 300, restart after 400 once stalled 100": Recipe(init="embedding", lr=0.5, warmup=10, schedule="cosine", lr_floor=0.1, decay=300,
+                                                                      restart=400, patience=100),
     "lr 0.3, cosine over 300, margin 2": Recipe(init="embedding", lr=0.3, warmup=10, schedule="cosine", lr_floor=0.1, decay=300, margin=2.0),
     "fast": FAST_RECIPE,  # one of the above (the best measured): its jobs are the same, so it costs nothing more
 }
