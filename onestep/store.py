@@ -19,7 +19,7 @@ from .core import (Recipe, PAPER_RECIPE, DEFAULT_ARRANGEMENT, RESULTS_VERSION, S
 # %% auto #0
 __all__ = ['project_root', 'resolve', 'dtype_name', 'compute_tag', 'Job', 'share_groups', 'late_loss_drop', 'Store',
            'plan_batches', 'solve_batch', 'Batch', 'batch_sizer', 'LocalExecutor', 'run_jobs', 'm_source_jobs',
-           'learn_m', 'redecode', 'redecode_table', 'check_redecoded']
+           'learn_m', 'redecode', 'wrong_positions', 'redecode_table', 'check_redecoded']
 
 # %% ../nbs/00c_store.ipynb #af694e4c
 def project_root(start=None) -> Path:
@@ -330,6 +330,14 @@ def learn_m(model, tokenizer, texts, n: int, recipe: Recipe, store: Store, tag: 
 def redecode(store: Store, keys: Iterable[str], model, autocast=None) -> list[float]:
     "Decoded accuracy of stored solutions, measured again from their vectors (a check of record, not a copy)."
     return [reconstruct(model, store.get(k), autocast)[1] for k in keys]
+
+def wrong_positions(store: Store, keys: Iterable[str], model, autocast=None) -> list[list[int]]:
+    "Per stored solution, the positions (1: t1) of the predicted tokens its vectors decode wrong, decoded again here (`[]`: exact)."
+    out = []
+    for k in keys:
+        sol = store.get(k); ids = reconstruct(model, sol, autocast)[0]
+        out.append([i + 1 for i in range(given_tokens(model, sol.arrangement), sol.n) if ids[i] != sol.target[i]])
+    return out
 
 def redecode_table(store: Store, keys: Iterable[str], model, autocast=None) -> pd.DataFrame:
     "Per stored solution: its recorded decoded accuracy, the accuracy decoded again here, where each was decoded, and the gap allowed."

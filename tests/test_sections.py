@@ -13,7 +13,7 @@ SECTIONS = {
                     ["table3.md", "table3.csv", "table3_vs_paper.md", "capacity_per_text.csv", "tried_per_length.md",
                      "fig2_h_lm.png", "fig2_h_lm.svg"]),
     "01_arrangement": (dict(models=["tiny-pythia"], source="random", lengths=[1, 2, 4], arrangements=["e_only", "e_m", "e_m_unguided"]),
-                       ["table1.md", "table1.csv", "table1_vs_paper.md", "table1_budget.md", "accuracy_vs_length.png",
+                       ["table1.md", "table1.csv", "table1_vs_paper.md", "table1_budget.md", "table1_misses.md", "accuracy_vs_length.png",
                         "accuracy_vs_length.svg"]),
     "02_sharing": (dict(models=["tiny-pythia"], source="random", n_texts=2, n=4, group_sizes=[1, 2], share=["e", "m"], heldout=1),
                    ["table2.md", "table2.csv", "table2_numeric.csv", "table2_vs_paper.md", "table2_budget.md", "learned_m.md",
