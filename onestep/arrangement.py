@@ -43,7 +43,7 @@ def budget_table(runs: pd.DataFrame) -> pd.DataFrame:
 
 def misses_table(runs: pd.DataFrame) -> pd.DataFrame:
     "Where the decodes go wrong, per (model, arrangement) and N, from `runs.wrong` (each run's wrong positions, see"
-    " `onestep.store.wrong_positions`): runs, runs not exact, those among them whose t1 is wrong, wrong tokens, and those at t1."
+    " `onestep.store.wrong_positions`): runs, runs not exact, those among them whose t1 is wrong (so also the wrong tokens at t1), and wrong tokens."
     r = runs.assign(inexact=runs.wrong.str.len() > 0, t1=runs.wrong.map(lambda w: 1 in w), tokens=runs.wrong.str.len())
     return (r.groupby(["model", "arrangement", "n"], sort=False)
              .agg(runs=("key", "size"), inexact=("inexact", "sum"), t1_wrong=("t1", "sum"), wrong_tokens=("tokens", "sum"))
