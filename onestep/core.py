@@ -248,10 +248,15 @@ FAST_RECIPE = Recipe(init="embedding", lr=0.5, warmup=10, schedule="cosine", lr_
 FAST_LR01_RECIPE = Recipe(init="embedding", lr=0.1, warm_start=True)
 RECIPES = {"paper": PAPER_RECIPE, "fast": FAST_RECIPE, "fast-lr0.1": FAST_LR01_RECIPE}
 
-def named_recipe(name: str, **overrides) -> Recipe:
-    "`RECIPES[name]` with the given fields replaced (a None override keeps the named recipe's value)."
+def named_recipe(name: str, fields: dict | None = None, **overrides) -> Recipe:
+    "`RECIPES[name]` with the given fields replaced (a None override keeps the named recipe's value); `fields`: any other"
+    " `Recipe` fields, e.g. a section's `recipe_fields` parameter ({'restart': 0}), which may not repeat a set override."
     if name not in RECIPES: raise ValueError(f"unknown recipe {name!r}: use one of {list(RECIPES)}")
-    return replace(RECIPES[name], **{k: v for k, v in overrides.items() if v is not None})
+    fields, known = dict(fields or {}), list(Recipe.__dataclass_fields__)
+    if bad := [k for k in fields if k not in known]: raise ValueError(f"unknown recipe field(s) {bad}: a Recipe has {known}")
+    if twice := [k for k in fields if overrides.get(k) is not None]:
+        raise ValueError(f"recipe field(s) {twice} are set by their own parameter(s): set them there, not in the recipe fields")
+    return replace(RECIPES[name], **{k: v for k, v in overrides.items() if v is not None}, **fields)
 
 # Store keys include this number. Bump it with any change to training or decoding that changes the numbers a stored
 # result holds (vectors, accuracies, steps): results computed before the change are then recomputed, never reused.

@@ -371,3 +371,9 @@ def test_named_recipes():
     r = named_recipe("fast", steps=50, lr=None, prefix="none")  # None keeps the named recipe's value
     assert (r.steps, r.lr, r.prefix, r.init) == (50, FAST_RECIPE.lr, "none", FAST_RECIPE.init)
     with pytest.raises(ValueError, match="unknown recipe 'quick'"): named_recipe("quick")
+    r = named_recipe("fast", fields={"restart": 0, "warmup": 5}, steps=50, lr=None)  # any other field, beside the set overrides
+    assert (r.restart, r.warmup, r.steps, r.lr) == (0, 5, 50, FAST_RECIPE.lr)
+    assert named_recipe("fast", fields={"lr": 0.2}, lr=None).lr == 0.2  # a None override leaves the field to `fields`
+    with pytest.raises(ValueError, match=r"unknown recipe field\(s\) \['restrat'\]"): named_recipe("fast", fields={"restrat": 0})
+    with pytest.raises(ValueError, match=r"\['steps'\] are set by their own parameter"): named_recipe("fast", fields={"steps": 9}, steps=50)
+    with pytest.raises(ValueError, match="Recipe.patience extends a try"): named_recipe("paper", fields={"patience": 10})  # the Recipe's own checks

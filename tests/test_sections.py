@@ -150,6 +150,9 @@ def test_wrong_parameter_type_is_a_clear_error(tmp_path):
     # the other checks in this process (the same cells, without a kernel's start): one line that says what to pass
     for name, over, msg in [("01_arrangement", dict(arrangements=["e_m", "diagonal"]), "Unknown arrangement"),
                             ("03_capacity", dict(recipe="quick"), "unknown recipe 'quick'"),
+                            ("02_sharing", dict(recipe_fields={"restrat": 0}), r"unknown recipe field\(s\) \['restrat'\]"),
+                            ("06_throughput", dict(recipe_fields={"steps": 9}), r"\['steps'\] are set by their own parameter"),
+                            ("05_connectivity", dict(recipe_fields=[0]), "parameter 'recipe_fields' must be dict"),
                             ("02_sharing", dict(n_texts=3, group_sizes=[1, 2]), "group size 2 does not divide n_texts=3"),
                             ("07_recipe", dict(candidates=["paper", "adam"]), r"unknown candidate\(s\) \['adam'\]"),
                             ("03_capacity", dict(lengths=[]), "parameter 'lengths' is empty"),
