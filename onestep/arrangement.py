@@ -10,11 +10,10 @@ import pandas as pd
 import torch
 from .core import Recipe, take_tokens, get_arrangement, TABLE1_ARRANGEMENTS
 from .store import Job, Store, run_jobs
-from .report import mean_std, save_table, save_figure, budget_cell
+from .report import mean_std, save_table, save_figure, budget_cell, misses_table
 
 # %% auto #0
-__all__ = ['PAPER_TABLE1', 'arrangement_jobs', 'table1', 'budget_table', 'misses_table', 'compare_table1',
-           'plot_accuracy_vs_length']
+__all__ = ['PAPER_TABLE1', 'arrangement_jobs', 'table1', 'budget_table', 'compare_table1', 'plot_accuracy_vs_length']
 
 # %% ../nbs/01_arrangement.ipynb #7a949824
 def arrangement_jobs(model_name: str, tokenizer, texts, lengths, arrangements, recipe: Recipe, seeds) -> list[Job]:
@@ -41,13 +40,6 @@ def budget_table(runs: pd.DataFrame) -> pd.DataFrame:
     t.columns = [f"N={c}" for c in t.columns]
     return t
 
-def misses_table(runs: pd.DataFrame) -> pd.DataFrame:
-    "Where the decodes go wrong, per (model, arrangement) and N, from `runs.wrong` (each run's wrong positions, see"
-    " `onestep.store.wrong_positions`): runs, runs not exact, those among them whose t1 is wrong (so also the wrong tokens at t1), and wrong tokens."
-    r = runs.assign(inexact=runs.wrong.str.len() > 0, t1=runs.wrong.map(lambda w: 1 in w), tokens=runs.wrong.str.len())
-    return (r.groupby(["model", "arrangement", "n"], sort=False)
-             .agg(runs=("key", "size"), inexact=("inexact", "sum"), t1_wrong=("t1", "sum"), wrong_tokens=("tokens", "sum"))
-             .astype(int))
 
 # %% ../nbs/01_arrangement.ipynb #ee49505b
 # The paper's Table 1 (Llama-3.2-1B, 50 PG-19 texts): mean accuracy per arrangement and N.

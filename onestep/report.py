@@ -12,8 +12,8 @@ import pandas as pd
 from .store import resolve
 
 # %% auto #0
-__all__ = ['AUTOCASTS', 'check_params', 'check_values', 'as_list', 'budget_cell', 'read_budget_cell', 'mean_std', 'save_table',
-           'save_figure', 'committed_table']
+__all__ = ['AUTOCASTS', 'check_params', 'check_values', 'as_list', 'budget_cell', 'read_budget_cell', 'misses_table', 'mean_std',
+           'save_table', 'save_figure', 'committed_table']
 
 # %% ../nbs/00d_report.ipynb #0f14befd
 def check_params(**params) -> None:
@@ -75,6 +75,15 @@ def read_budget_cell(cell: str) -> tuple[int, int, float]:
     if not m: raise ValueError(f"{cell!r} is not a budget cell ('unsolved/runs' or 'unsolved/runs (fall)'), as `budget_cell` writes")
     return int(m[1]), int(m[2]), float(m[3]) if m[3] else float("nan")
 
+def misses_table(runs: pd.DataFrame, by: list) -> pd.DataFrame:
+    "Where the decodes go wrong, per `by` group, from `runs.wrong` (each run's wrong positions, 1 = t1, as"
+    " `onestep.store.wrong_positions` gives them): runs, runs not exact, those among them whose t1 is wrong (so also the wrong"
+    " tokens at t1), and wrong tokens."
+    r = runs.assign(inexact=runs.wrong.str.len() > 0, t1=runs.wrong.map(lambda w: 1 in w), tokens=runs.wrong.str.len())
+    return (r.groupby(by, sort=False)
+             .agg(runs=("key", "size"), inexact=("inexact", "sum"), t1_wrong=("t1", "sum"), wrong_tokens=("tokens", "sum"))
+             .astype(int))
+
 def mean_std(x, fmt: str = "{:.2f}") -> str:
     "'mean ± std' of a series (std over its values; '-' when empty)."
     x = pd.Series(x).dropna()
@@ -85,7 +94,8 @@ def save_table(df: pd.DataFrame, out_dir, name: str, note: str | None = None) ->
     "Write `df` as CSV and Markdown into `out_dir` (`note`, e.g. why a table is empty, ends the Markdown); returns the Markdown path."
     out = resolve(out_dir); out.mkdir(parents=True, exist_ok=True)
     df.to_csv(out / f"{name}.csv", float_format="%.4f")
-    (out / f"{name}.md").write_text(df.to_markdown(floatfmt=".2f") + "\n" + (f"\n{note}\n" if note else ""))
+    md = df.astype(object).to_markdown(floatfmt=".2f")  # cell by cell: counts stay whole numbers beside fractions
+    (out / f"{name}.md").write_text(md + "\n" + (f"\n{note}\n" if note else ""))
     return out / f"{name}.md"
 
 def save_figure(fig, out_dir, name: str) -> Path:

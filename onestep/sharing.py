@@ -9,13 +9,13 @@ from __future__ import annotations
 from dataclasses import replace
 import numpy as np
 import pandas as pd
-from .core import Recipe, take_tokens
+from .core import Recipe, take_tokens, get_arrangement
 from .store import Job, share_groups, m_source_jobs
-from .report import mean_std, budget_cell
+from .report import mean_std, budget_cell, misses_table
 
 # %% auto #0
-__all__ = ['PAPER_TABLE2', 'check_groups', 'sharing_jobs', 'sharing_runs', 'learned_m_jobs', 'table2', 'sharing_budget',
-           'compare_table2', 'plot_sharing', 'learned_m_table']
+__all__ = ['PAPER_TABLE2', 'check_groups', 'sharing_jobs', 'sharing_runs', 'learned_m_jobs', 'table2', 'sharing_budget', 'one_t1',
+           't1_ceiling', 'sharing_misses', 'compare_table2', 'plot_sharing', 'learned_m_table']
 
 # %% ../nbs/02_sharing.ipynb #cbe60fb4
 def check_groups(n_texts: int, group_sizes: list, share: list) -> None:
@@ -81,6 +81,33 @@ def sharing_budget(sr: pd.DataFrame) -> pd.DataFrame:
     t = sr.groupby(["model", "shared", "group_size"]).apply(budget_cell, include_groups=False).unstack("group_size")
     t.columns = [f"S_g={g}" for g in t.columns]
     return t
+
+def one_t1(shared: str, arrangement) -> bool:
+    "Whether a group that shares `shared` decodes one t1 for all its texts: `e` shared, and the output at e scores t1 (a one-step"
+    " arrangement with no unguided lead, as `e_m`). That output sees only the prefix and e, the same for the whole group."
+    a = get_arrangement(arrangement)
+    return shared == "e" and a.lead == 0 and not a.teacher_forced
+
+def t1_ceiling(sr: pd.DataFrame) -> pd.DataFrame:
+    "Per (model, shared vector) and S_g, from each run's first target token (`t1`) and wrong positions (`wrong`): groups, those"
+    " whose texts all begin with one token, the highest mean decoded accuracy the groups allow (where a group decodes one t1, each"
+    " text that does not begin with its group's most common first token misses it; elsewhere 1), the mean decoded accuracy, and"
+    " the mean accuracy over t2..tN alone."
+    rows = []
+    for (mdl, v, g), d in sr.groupby(["model", "shared", "group_size"], sort=False):
+        by = (d.e_group if v == "e" else d.m_group).fillna(d.key)  # a run alone is a group of its own
+        agree = d.groupby(by).t1.agg(lambda x: x.value_counts().iloc[0] / len(x))  # share of a group's texts on its most common t1
+        sizes = d.groupby(by).size()[agree.index]
+        one = d.arrangement.map(lambda a: one_t1(v, a)).all()
+        ceiling = 1 - (1 - agree) / d.n.iloc[0] if one else agree * 0 + 1
+        rest = 1 - d.wrong.map(lambda w: sum(i > 1 for i in w)) / (d.n - 1)
+        rows.append({"model": mdl, "shared": v, "group_size": g, "groups": len(agree), "groups_one_t1": int((agree == 1).sum()),
+                     "ceiling": np.average(ceiling, weights=sizes), "avg": d.decoded_accuracy.mean(), "avg_t2_on": rest.mean()})
+    return pd.DataFrame(rows).set_index(["model", "shared", "group_size"])
+
+def sharing_misses(sr: pd.DataFrame) -> pd.DataFrame:
+    "`misses_table` per (model, shared vector, S_g) beside `t1_ceiling`: where the decodes go wrong, and what the groups allow."
+    return misses_table(sr, ["model", "shared", "group_size"]).join(t1_ceiling(sr)).round(4).sort_index()
 
 # %% ../nbs/02_sharing.ipynb #2a54b0ef
 # The paper's Table 2 (Llama-3.2-1B, 256 PG-19 texts, N=256, 10 seeds): mean accuracy per (shared vector, aggregation) and S_g.
