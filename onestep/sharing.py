@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 import numpy as np
 import pandas as pd
-from .core import Recipe, take_tokens, get_arrangement
+from .core import Recipe, take_tokens, get_arrangement, DEFAULT_ARRANGEMENT
 from .store import Job, share_groups, m_source_jobs
 from .report import mean_std, budget_cell, misses_table
 
@@ -18,22 +18,25 @@ __all__ = ['PAPER_TABLE2', 'check_groups', 'sharing_jobs', 'sharing_runs', 'lear
            't1_ceiling', 'sharing_misses', 'compare_table2', 'plot_sharing', 'learned_m_table']
 
 # %% ../nbs/02_sharing.ipynb #cbe60fb4
-def check_groups(n_texts: int, group_sizes: list, share: list) -> None:
-    "Fail early, with what to change, on group sizes that do not tile the texts or an unknown shared vector."
+def check_groups(n_texts: int, group_sizes: list, share: list, arrangement: str = DEFAULT_ARRANGEMENT) -> None:
+    "Fail early, with what to change, on group sizes that do not tile the texts, an unknown shared vector, or an arrangement without both."
     bad = [v for v in share if v not in ("e", "m")]
     if bad: raise ValueError(f"share names the shared vector(s): 'e' and/or 'm', got {bad}")
+    a = get_arrangement(arrangement)
+    if not a.uses_m or a.teacher_forced or "e" not in a.symbols(2):
+        raise ValueError(f"arrangement {a.name!r} is not a one-step arrangement of both e and m: sharing needs one, e.g. 'e_m' or 'e_m_unguided'")
     for g in group_sizes:
         if isinstance(g, bool) or not isinstance(g, int) or g < 1: raise ValueError(f"group sizes must be ints >= 1, got {g!r}")
         if n_texts % g: raise ValueError(f"group size {g} does not divide n_texts={n_texts}: use a multiple of every group size")
 
 def sharing_jobs(model_name: str, tokenizer, texts, n: int, group_sizes: list, share: list, recipe: Recipe,
-                 seeds: list) -> list[Job]:
+                 seeds: list, arrangement: str = DEFAULT_ARRANGEMENT) -> list[Job]:
     "Per seed: each text alone, and for each shared vector and S_g > 1 the texts in consecutive groups sharing it."
-    check_groups(len(texts), group_sizes, share)
+    check_groups(len(texts), group_sizes, share, arrangement)
     toks = {t.id: tuple(take_tokens(t, tokenizer, n)) for t in texts}
     jobs = []
     for s in seeds:
-        alone = [Job(model_name, t.id, toks[t.id], recipe=recipe, seed=s, tag="sharing") for t in texts]
+        alone = [Job(model_name, t.id, toks[t.id], arrangement=arrangement, recipe=recipe, seed=s, tag="sharing") for t in texts]
         jobs += alone + [j for v in share for g in sorted(group_sizes) if g > 1 for j in share_groups(alone, g, v)]
     return jobs
 
@@ -48,14 +51,14 @@ def sharing_runs(runs: pd.DataFrame, share: list) -> pd.DataFrame:
 
 # %% ../nbs/02_sharing.ipynb #cef2a6b5
 def learned_m_jobs(model_name: str, tokenizer, train, held, n: int, group_size: int, recipe: Recipe, seeds: list,
-                   compute: str) -> list[Job]:
+                   compute: str, arrangement: str = DEFAULT_ARRANGEMENT) -> list[Job]:
     "For each held-out text and seed: both vectors fitted, and `e` alone with the frozen `m` learned by a training group."
     toks = {t.id: tuple(take_tokens(t, tokenizer, n)) for t in [*train, *held]}
     jobs = []
     for s in seeds:
-        src = m_source_jobs(model_name, tokenizer, train[:group_size], n, recipe, "sharing", s)[0].key(compute)  # the first group's m
+        src = m_source_jobs(model_name, tokenizer, train[:group_size], n, recipe, "sharing", s, arrangement)[0].key(compute)  # the first group's m
         for t in held:
-            both = Job(model_name, t.id, toks[t.id], recipe=recipe, seed=s, tag="sharing")
+            both = Job(model_name, t.id, toks[t.id], arrangement=arrangement, recipe=recipe, seed=s, tag="sharing")
             jobs += [both, replace(both, init_from=src, frozen="m")]
     return jobs
 

@@ -313,10 +313,12 @@ def run_jobs(
     return store.frame([j.key(tag) for j in jobs])
 
 # %% ../nbs/00c_store.ipynb #316a442c
-def m_source_jobs(model_name: str, tokenizer, texts, n: int, recipe: Recipe, tag: str, seed: int = 0) -> list[Job]:
+def m_source_jobs(model_name: str, tokenizer, texts, n: int, recipe: Recipe, tag: str, seed: int = 0,
+                  arrangement: str = DEFAULT_ARRANGEMENT) -> list[Job]:
     "Jobs that fit `texts` (their first `n` tokens) with one shared `m`: where a learned `m` comes from (the first job's key names it)."
     from onestep.core import take_tokens
-    jobs = [Job(model_name, t.id, tuple(take_tokens(t, tokenizer, n)), recipe=recipe, seed=seed, tag=tag) for t in texts]
+    jobs = [Job(model_name, t.id, tuple(take_tokens(t, tokenizer, n)), arrangement=arrangement, recipe=recipe, seed=seed, tag=tag)
+            for t in texts]
     return share_groups(jobs, len(jobs), "m") if len(jobs) > 1 else jobs
 
 def learn_m(model, tokenizer, texts, n: int, recipe: Recipe, store: Store, tag: str, seed: int = 0, autocast=None,
