@@ -77,7 +77,7 @@ def read_budget_cell(cell: str) -> tuple[int, int, float]:
 
 def misses_table(runs: pd.DataFrame, by: list) -> pd.DataFrame:
     "Where the decodes go wrong, per `by` group, from `runs.wrong` (each run's wrong positions, 1 = t1, as"
-    " `onestep.store.wrong_positions` gives them): runs, runs not exact, those among them whose t1 is wrong (so also the wrong"
+    " `onestep.store.redecode_table` gives them): runs, runs not exact, those among them whose t1 is wrong (so also the wrong"
     " tokens at t1), and wrong tokens."
     r = runs.assign(inexact=runs.wrong.str.len() > 0, t1=runs.wrong.map(lambda w: 1 in w), tokens=runs.wrong.str.len())
     return (r.groupby(by, sort=False)

@@ -19,7 +19,7 @@ from .core import (Recipe, PAPER_RECIPE, DEFAULT_ARRANGEMENT, RESULTS_VERSION, S
 # %% auto #0
 __all__ = ['project_root', 'resolve', 'dtype_name', 'compute_tag', 'Job', 'share_groups', 'late_loss_drop', 'Store',
            'plan_batches', 'solve_batch', 'Batch', 'batch_sizer', 'LocalExecutor', 'run_jobs', 'm_source_jobs',
-           'learn_m', 'redecode', 'wrong_positions', 'redecode_table', 'check_redecoded']
+           'learn_m', 'redecode_table', 'check_redecoded']
 
 # %% ../nbs/00c_store.ipynb #af694e4c
 def project_root(start=None) -> Path:
@@ -329,30 +329,19 @@ def learn_m(model, tokenizer, texts, n: int, recipe: Recipe, store: Store, tag: 
     return jobs[0].key(compute_tag(model, autocast)), df
 
 # %% ../nbs/00c_store.ipynb #f1deb062
-def redecode(store: Store, keys: Iterable[str], model, autocast=None) -> list[float]:
-    "Decoded accuracy of stored solutions, measured again from their vectors (a check of record, not a copy)."
-    return [reconstruct(model, store.get(k), autocast)[1] for k in keys]
-
-def wrong_positions(store: Store, keys: Iterable[str], model, autocast=None) -> list[list[int]]:
-    "Per stored solution, the positions (1: t1) of the predicted tokens its vectors decode wrong, decoded again here (`[]`: exact)."
-    out = []
-    for k in keys:
-        sol = store.get(k); ids = reconstruct(model, sol, autocast)[0]
-        out.append([i + 1 for i in range(given_tokens(model, sol.arrangement), sol.n) if ids[i] != sol.target[i]])
-    return out
-
 def redecode_table(store: Store, keys: Iterable[str], model, autocast=None) -> pd.DataFrame:
-    "Per stored solution: its recorded decoded accuracy, the accuracy decoded again here, where each was decoded, and the gap allowed."
+    "Per stored solution, decoded again here from its vectors (a check of record, not a copy): its recorded decoded accuracy and the"
+    " accuracy now, the positions (1: t1) of the predicted tokens it decodes wrong (`[]`: exact), where each was decoded, and the gap allowed."
     here, rows = model.get_input_embeddings().weight.device.type, []
     for k in keys:
-        sol = store.get(k)
+        sol = store.get(k); ids, acc = reconstruct(model, sol, autocast)
         on = sol.meta.get("device", here)  # results before RESULTS_VERSION 5 do not say: taken as decoded here
-        pred = sol.n - given_tokens(model, sol.arrangement)
-        rows.append({"key": k, "recorded": sol.meta["decoded_accuracy"], "again": reconstruct(model, sol, autocast)[1],
-                     "recorded_on": on, "decoded_on": here,
+        first = given_tokens(model, sol.arrangement)
+        rows.append({"key": k, "recorded": sol.meta["decoded_accuracy"], "again": acc,
+                     "wrong": [i + 1 for i in range(first, sol.n) if ids[i] != sol.target[i]], "recorded_on": on, "decoded_on": here,
                      # another device rounds differently: a near tie may flip, so one token per text may differ
-                     "tolerance": 1e-6 if on == here else 1 / pred + 1e-6})
-    return pd.DataFrame(rows, columns=["key", "recorded", "again", "recorded_on", "decoded_on", "tolerance"])
+                     "tolerance": 1e-6 if on == here else 1 / (sol.n - first) + 1e-6})
+    return pd.DataFrame(rows, columns=["key", "recorded", "again", "wrong", "recorded_on", "decoded_on", "tolerance"])
 
 def check_redecoded(checks: pd.DataFrame) -> None:
     "Raise, with the table, unless every solution decoded again within its tolerance (exactly, on the device that recorded it)."
