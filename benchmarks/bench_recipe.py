@@ -84,7 +84,8 @@ lines = [f"# Recipe benchmark ({a.model}, {platform.machine()} CPU, torch {torch
          f"one batch of {a.texts} per source, candidate and length. paper = {PAPER_RECIPE}; the others as `onestep.recipes.CANDIDATES` "
          f"names them. 'wall s': the wall time the run recorded (a run stopped and resumed, or sharing the CPU, records the time it "
          f"took so); 'wall / solved': the batch's wall time over the problems it solved; 'vs paper': the paper's (fp32) over this one's "
-         f"(≥ where the paper's median is censored at the budget). 'priced s / solved': the run's evaluations, each priced by one evaluation of "
+         f"(≥ where the paper's median is censored at the budget; where it solved none, ≥ as if it had solved every problem right after the "
+         f"budget). 'priced s / solved': the run's evaluations, each priced by one evaluation of "
          f"as many problems, timed side by side at the end of this run (the table below; the fp32 decodes that confirm autocast solutions are "
          f"not priced), over the problems solved. 'fp32-exact': solutions found under autocast that also decode exactly in fp32.", ""]
 lines += ["| source | N | recipe | compute | solved | median evals | p90 evals | wall s | wall / solved s | vs paper: wall / solved | priced s / solved | vs paper: priced / solved | vs paper: median evals | fp32-exact |",
@@ -95,11 +96,11 @@ for n in lengths:
         p, first = s.iloc[0], s.index[0]
         for i, r in s.iterrows():
             w = "-" if i == first else (f"{p.per_solved / r.per_solved:.1f}x" if np.isfinite(r.per_solved) else "-")
-            if i != first and not np.isfinite(p.per_solved) and np.isfinite(r.per_solved): w = f"≥ {p.wall / r.per_solved:.1f}x"
+            if i != first and not np.isfinite(p.per_solved) and np.isfinite(r.per_solved): w = f"≥ {p.wall / p.problems / r.per_solved:.1f}x"
             e = "-" if i == first or not np.isfinite(r["median"]) else (("≥ " if not np.isfinite(p["median"]) else "") +
                                                                      f"{(p['median'] if np.isfinite(p['median']) else a.budget + 1) / r['median']:.1f}x")
             pw = "-" if i == first or not np.isfinite(r.priced_per_solved) else (
-                f"{p.priced_per_solved / r.priced_per_solved:.1f}x" if np.isfinite(p.priced_per_solved) else f"≥ {p.priced / r.priced_per_solved:.1f}x")
+                f"{p.priced_per_solved / r.priced_per_solved:.1f}x" if np.isfinite(p.priced_per_solved) else f"≥ {p.priced / p.problems / r.priced_per_solved:.1f}x")  # as if the paper's had solved all right after the budget
             fx = "-" if r.fp32_exact is None or pd.isna(r.fp32_exact) else f"{int(r.fp32_exact)}/{r.solved}"
             lines.append(f"| {src} | {n} | {r.recipe} | {r.compute} | {r.solved}/{r.problems} | {ev(r['median'])} | {ev(r.p90)} | {r.wall:.0f} | "
                          f"{r.per_solved:.1f} | {w} | {r.priced_per_solved:.1f} | {pw} | {e} | {fx} |".replace("| inf |", "| - |").replace("| inf |", "| - |"))
