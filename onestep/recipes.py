@@ -12,8 +12,8 @@ from .core import Recipe, PAPER_RECIPE, FAST_RECIPE, take_tokens
 from .store import Job, Store, run_jobs, compute_tag
 
 # %% auto #0
-__all__ = ['CANDIDATES', 'get_candidates', 'recipe_study', 'censored_quantile', 'cost_summary', 'cost_table', 'solved_step',
-           'plot_solved_curves']
+__all__ = ['CANDIDATES', 'get_candidates', 'solved_exactly', 'recipe_study', 'censored_quantile', 'cost_summary', 'cost_table',
+           'solved_step', 'plot_solved_curves']
 
 # %% ../nbs/07_recipe.ipynb #f8e4d322
 CANDIDATES = {
@@ -52,6 +52,12 @@ def get_candidates(names: list) -> dict:
     return {n: CANDIDATES[n] for n in names}
 
 # %% ../nbs/07_recipe.ipynb #39a64edd
+def solved_exactly(runs: pd.DataFrame) -> pd.Series:
+    "Runs exact in their decode of record and, if fitted under autocast, without it too (`decoded_accuracy_fp32`): the engine's"
+    " stopping rule, so a vector that decodes exactly only in bf16 is not a solution."
+    fp32 = runs["decoded_accuracy_fp32"].fillna(1.0) if "decoded_accuracy_fp32" in runs else 1.0
+    return (runs.decoded_accuracy >= 1.0) & (fp32 >= 1.0)
+
 def recipe_study(
     model, tokenizer, texts,        # loaded model, its tokenizer, TextItems (long enough for max(lengths))
     lengths: list[int],             # target lengths
@@ -75,14 +81,14 @@ def recipe_study(
             jobs = [Job(name, t.id, tuple(toks[t.id][:n]), arrangement, recipe, s, tag="recipe",
                         init_from=prev.get((t.id, s)) if recipe.warm_start else None) for t in texts for s in seeds]
             df = run_jobs(jobs, model, store, batch_size=batch_size, progress=progress, autocast=autocast, executor=executor)
-            exact = set(df.key[df.decoded_accuracy >= 1.0])  # warm starts come from solutions, not from failures
+            exact = set(df.key[solved_exactly(df)])  # warm starts come from solutions, not from failures
             prev = {(j.text_id, j.seed): j.key(tag) for j in jobs if j.key(tag) in exact}
             frames.append(df.assign(recipe=label, warm_start=recipe.warm_start, budget=budget))
     runs = pd.concat(frames, ignore_index=True).sort_values(["recipe", "text_id", "seed", "n"], kind="stable")
     chain = runs.groupby(["recipe", "text_id", "seed"], sort=False)
     runs["cost"] = np.where(runs.warm_start, chain.evaluations.cumsum(), runs.evaluations)
     runs["cost_seconds"] = np.where(runs.warm_start, chain.seconds.cumsum(), runs.seconds)
-    runs["solved"] = runs.decoded_accuracy >= 1.0
+    runs["solved"] = solved_exactly(runs)
     return runs.sort_index()
 
 # %% ../nbs/07_recipe.ipynb #bce69fa4
