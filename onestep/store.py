@@ -18,7 +18,7 @@ from .core import (Recipe, PAPER_RECIPE, DEFAULT_ARRANGEMENT, RESULTS_VERSION, S
 
 # %% auto #0
 __all__ = ['project_root', 'resolve', 'dtype_name', 'compute_tag', 'Job', 'share_groups', 'late_loss_drop', 'Store',
-           'plan_batches', 'extension_key', 'solve_batch', 'Batch', 'batch_sizer', 'LocalExecutor', 'run_jobs',
+           'plan_batches', 'extension_keys', 'solve_batch', 'Batch', 'batch_sizer', 'LocalExecutor', 'run_jobs',
            'm_source_jobs', 'learn_m', 'redecode_table', 'check_redecoded']
 
 # %% ../nbs/00c_store.ipynb #af694e4c
@@ -215,11 +215,17 @@ def _whole_groups(jobs: Sequence[Job], missing: set) -> list[Job]:
         if not more: return [j for j in jobs if j in todo]
         todo |= more; labels |= {g for j in more for g in j.groups}
 
-def extension_key(store: Store, job: Job, tag: str) -> str:
-    "`job.base_key`, with a warm start named by its source's vectors (`Store.digest`) rather than by its key: under a larger budget a"
-    " source solved before keeps its vectors but not its key, and the next length of the chain still finds the state its batch left."
-    if not job.init_from: return job.base_key(tag)
-    return replace(job, init_from=f"vectors:{store.digest(job.init_from)}").base_key(tag)
+def extension_keys(store: Store, jobs: Sequence[Job], tag: str) -> list[str]:
+    "Each job's `base_key` (sharing groups whole in `jobs`), with what enters it through other keys made independent of the budget: a warm"
+    " start named by its source's vectors (`Store.digest`), which a source solved before keeps under a larger budget while its key"
+    " changes, and a sharing group by its members (its label hashes their keys, budget included). So a larger budget finds the states"
+    " that finished batches left, for the next lengths of a chain of warm starts and for sharing groups too."
+    def plain(j): return replace(j, m_group=None, e_group=None, init_from=f"vectors:{store.digest(j.init_from)}" if j.init_from else None)
+    base, members = {j: plain(j).base_key(tag) for j in jobs}, {}
+    for j in jobs:
+        for g in j.groups: members.setdefault(g, []).append(base[j])
+    label = {g: "group:" + hashlib.sha256("|".join(ks).encode()).hexdigest()[:16] for g, ks in members.items()}
+    return [replace(plain(j), m_group=label.get(j.m_group), e_group=label.get(j.e_group)).base_key(tag) for j in jobs]
 
 def _start(store: Store, job: Job):
     "Where `job` starts: None (its seed), the stored solution `init_from`, or only its frozen vector (the other from the seed)."
@@ -234,7 +240,7 @@ def solve_batch(model, store: Store, batch: list[Job], tag: str, autocast=None, 
                 on_stored: Callable | None = None) -> None:
     "Fit one batch of compatible jobs, storing each problem (with its decoded accuracy) as it leaves the batch, and checkpointing the batch."
     sources = [{k: store.digest(k) for k in j.sources} for j in batch]  # what each job starts from, as stored now
-    keys, base = [j.key(tag) for j in batch], [extension_key(store, j, tag) for j in batch]
+    keys, base = [j.key(tag) for j in batch], extension_keys(store, batch, tag)
     ck, ext = store.checkpoint(keys), store.extension(base)
     side = Path(ck.path).with_suffix(".json")  # names the batch's jobs, so that a re-run rebuilds this batch and resumes it
     for p, ks in [(side, keys), (Path(ext.path).with_suffix(".json"), base)]:
@@ -260,7 +266,7 @@ def _batches(jobs: Sequence[Job], todo: list[Job], store: Store, tag: str, batch
     "The batches to run: each checkpointed batch with work left, then each batch run before with another budget (both rebuilt as they were, so"
     " they resume or go on), then the rest packed anew."
     left, out = set(todo), []
-    for folder, by_key in [("checkpoints", {j.key(tag): j for j in jobs}), ("extend", {extension_key(store, j, tag): j for j in jobs})]:
+    for folder, by_key in [("checkpoints", {j.key(tag): j for j in jobs}), ("extend", dict(zip(extension_keys(store, jobs, tag), jobs)))]:
         for keys in store.checkpointed(folder):
             if all(k in by_key for k in keys) and left & {by_key[k] for k in keys}:
                 out.append([by_key[k] for k in keys]); left -= set(out[-1])
