@@ -23,8 +23,8 @@ __all__ = ['ARRANGEMENTS', 'TABLE1_ARRANGEMENTS', 'DEFAULT_ARRANGEMENT', 'PREFIX
            'Arrangement', 'get_arrangement', 'token_embeddings', 'embedding_std', 'prefix_embedding', 'text_prefix',
            'context_length', 'check_length', 'take_tokens', 'Recipe', 'named_recipe', 'atomic_write', 'save_vectors',
            'ResultVersionError', 'known_fields', 'load_vectors', 'Solution', 'init_vector', 'start_vector',
-           'Checkpoint', 'recipe_key', 'training_loss', 'margin_weight', 'scored_loss', 'scored_argmax', 'fit',
-           'confirmed_without_autocast', 'token_accuracy', 'c_tokens', 'given_tokens', 'decoded_c_tokens',
+           'Checkpoint', 'recipe_key', 'training_loss', 'margin_weight', 'scored_loss', 'scored_argmax', 'device_name',
+           'fit', 'confirmed_without_autocast', 'token_accuracy', 'c_tokens', 'given_tokens', 'decoded_c_tokens',
            'start_token', 'h_lm', 'nats_to_bits', 'kv_cache', 'mem_inputs', 'decode', 'reconstruct', 'compress',
            'decode_text']
 
@@ -317,7 +317,7 @@ class Solution:
     seed: int = 0                  # seed of the initialisation
     evaluations: int = 0           # model evaluations (forward passes, each with its backward) until the problem stopped
     prefix: str = "bos"            # fixed token before the proto-tokens ('bos') or none ('none'), see `Recipe.prefix`
-    loss_curve: list = field(default_factory=list)  # [[evaluation, loss]] at evaluations 0, 1, 2, 4, 8, ... (from 0) and the last
+    loss_curve: list = field(default_factory=list)  # [[evaluation, loss]] at evaluations 0, 1, 2, 4, 8, ... (from 0 and from each try's start) and the last
     meta: dict = field(default_factory=dict)        # anything else (recipe, text id, group ...)
 
     @property
@@ -535,8 +535,9 @@ class _Ledger:
         k, self.evals = self.evals, self.evals + 1
         loss, acc = loss.detach().cpu(), acc.detach().cpu()
         self.age[act] += 1
-        if k & (k - 1) == 0 or k == self.budget:
-            for j, i in enumerate(act.tolist()): self.curves[i].append([k, round(float(loss[j]), 5)])
+        for j, i in enumerate(act.tolist()):
+            t = k - int(self.try_start[i])  # evaluations into its current try: each try is sampled from its start, so its fall shows
+            if k & (k - 1) == 0 or t & (t - 1) == 0 or k == self.budget: self.curves[i].append([k, round(float(loss[j]), 5)])
         for c in self.comp[act].unique().tolist():
             members = (self.comp[act] == c).nonzero().squeeze(1).tolist()
             mean_acc = float(acc[members].mean())
@@ -780,6 +781,15 @@ def scored_argmax(model, x: Tensor, k: int, autocast: torch.dtype | None = None,
 
 
 # %% ../nbs/00_core.ipynb #89bf9275
+def device_name(device) -> str:
+    "The model of the chip behind `device` (a GPU's name, or the CPU's from /proc/cpuinfo): floating-point rounding can differ between two."
+    device = torch.device(device)
+    if device.type == "cuda": return torch.cuda.get_device_name(device)
+    f = Path("/proc/cpuinfo")
+    names = [l.split(":", 1)[1].strip() for l in (f.read_text().splitlines() if f.exists() else []) if l.startswith("model name")]
+    import platform
+    return names[0] if names else platform.processor() or platform.machine() or device.type
+
 def fit(
     model,                                   # frozen causal LM (see `onestep.models.load_model`)
     targets,                                 # (B, N) token ids, or a list of B equal-length id lists
@@ -822,7 +832,8 @@ def fit(
         ms = dict.fromkeys(m_idx[idx].tolist()) if arr.uses_m and "m" not in frozen else {}
         return [e_vecs[g] for g in es] + [m_vecs[g] for g in ms]
     info = {"recipe": json.loads(json.dumps(asdict(recipe))), "frozen": "".join(frozen), "dtype": str(model.get_input_embeddings().weight.dtype),
-            "autocast": str(autocast) if autocast is not None else "none", "device": dev.type, "results_version": RESULTS_VERSION}
+            "autocast": str(autocast) if autocast is not None else "none", "device": dev.type,
+            "device_name": device_name(dev), "results_version": RESULTS_VERSION}
     def solution(i: int, notify: bool = True, tries: int | None = None, vectors_try: int | None = None, try_start: int | None = None, **kw) -> Solution:
         tried = {"tries": tries, "vectors_try": vectors_try} if tries is not None else {}  # with restarts: tries, and the one its vectors are from
         if try_start is not None: tried["try_start"] = try_start  # and the evaluation at which its last try began

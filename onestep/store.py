@@ -14,7 +14,7 @@ from typing import Callable, Iterable, Sequence
 import pandas as pd
 from tqdm.auto import tqdm
 from .core import (Recipe, PAPER_RECIPE, DEFAULT_ARRANGEMENT, RESULTS_VERSION, Solution, recipe_key, fit, reconstruct, given_tokens,
-                          get_arrangement, ResultVersionError, Checkpoint, atomic_write)
+                          get_arrangement, ResultVersionError, Checkpoint, atomic_write, device_name)
 
 # %% auto #0
 __all__ = ['project_root', 'resolve', 'dtype_name', 'compute_tag', 'Job', 'share_groups', 'late_loss_drop', 'Store',
@@ -215,17 +215,18 @@ def _whole_groups(jobs: Sequence[Job], missing: set) -> list[Job]:
         if not more: return [j for j in jobs if j in todo]
         todo |= more; labels |= {g for j in more for g in j.groups}
 
-def extension_keys(store: Store, jobs: Sequence[Job], tag: str) -> list[str]:
+def extension_keys(store: Store, jobs: Sequence[Job], tag: str, digests: dict | None = None) -> list[str]:
     "Each job's `base_key` (sharing groups whole in `jobs`), with what enters it through other keys made independent of the budget: a warm"
     " start named by its source's vectors (`Store.digest`), which a source solved before keeps under a larger budget while its key"
     " changes, and a sharing group by its members (its label hashes their keys, budget included). So a larger budget finds the states"
-    " that finished batches left, for the next lengths of a chain of warm starts and for sharing groups too."
-    def plain(j): return replace(j, m_group=None, e_group=None, init_from=f"vectors:{store.digest(j.init_from)}" if j.init_from else None)
-    base, members = {j: plain(j).base_key(tag) for j in jobs}, {}
+    " that finished batches left, for the next lengths of a chain of warm starts and for sharing groups too (`digests`: those known already)."
+    def vectors(k): return digests[k] if digests and k in digests else store.digest(k)
+    plain = {j: replace(j, m_group=None, e_group=None, init_from=f"vectors:{vectors(j.init_from)}" if j.init_from else None) for j in jobs}
+    base, members = {j: plain[j].base_key(tag) for j in jobs}, {}
     for j in jobs:
         for g in j.groups: members.setdefault(g, []).append(base[j])
     label = {g: "group:" + hashlib.sha256("|".join(ks).encode()).hexdigest()[:16] for g, ks in members.items()}
-    return [replace(plain(j), m_group=label.get(j.m_group), e_group=label.get(j.e_group)).base_key(tag) for j in jobs]
+    return [replace(plain[j], m_group=label.get(j.m_group), e_group=label.get(j.e_group)).base_key(tag) for j in jobs]
 
 def _start(store: Store, job: Job):
     "Where `job` starts: None (its seed), the stored solution `init_from`, or only its frozen vector (the other from the seed)."
@@ -240,7 +241,7 @@ def solve_batch(model, store: Store, batch: list[Job], tag: str, autocast=None, 
                 on_stored: Callable | None = None) -> None:
     "Fit one batch of compatible jobs, storing each problem (with its decoded accuracy) as it leaves the batch, and checkpointing the batch."
     sources = [{k: store.digest(k) for k in j.sources} for j in batch]  # what each job starts from, as stored now
-    keys, base = [j.key(tag) for j in batch], extension_keys(store, batch, tag)
+    keys, base = [j.key(tag) for j in batch], extension_keys(store, batch, tag, {k: d for s in sources for k, d in s.items()})
     ck, ext = store.checkpoint(keys), store.extension(base)
     side = Path(ck.path).with_suffix(".json")  # names the batch's jobs, so that a re-run rebuilds this batch and resumes it
     for p, ks in [(side, keys), (Path(ext.path).with_suffix(".json"), base)]:
@@ -343,16 +344,19 @@ def learn_m(model, tokenizer, texts, n: int, recipe: Recipe, store: Store, tag: 
 # %% ../nbs/00c_store.ipynb #f1deb062
 def redecode_table(store: Store, keys: Iterable[str], model, autocast=None) -> pd.DataFrame:
     "Per stored solution, decoded again here from its vectors (a check of record, not a copy): its recorded decoded accuracy and the"
-    " accuracy now, the positions (1: t1) of the predicted tokens it decodes wrong (`[]`: exact), where each was decoded, and the gap allowed."
-    here, rows = model.get_input_embeddings().weight.device.type, []
+    " accuracy now, the positions (1: t1) of the predicted tokens it decodes wrong (`[]`: exact), where each was decoded, and the gap allowed:"
+    " none on the same kind of chip (device and model), one token on another, whose rounding may flip a near tie."
+    dev = model.get_input_embeddings().weight.device
+    here, name, rows = dev.type, device_name(dev), []
     for k in keys:
         sol = store.get(k); ids, acc = reconstruct(model, sol, autocast)
         on = sol.meta.get("device", here)  # results before RESULTS_VERSION 5 do not say: taken as decoded here
+        on_name = sol.meta.get("device_name", name)  # nor do earlier results say which chip: taken as this one
         first = given_tokens(model, sol.arrangement)
         rows.append({"key": k, "recorded": sol.meta["decoded_accuracy"], "again": acc,
-                     "wrong": [i + 1 for i in range(first, sol.n) if ids[i] != sol.target[i]], "recorded_on": on, "decoded_on": here,
-                     # another device rounds differently: a near tie may flip, so one token per text may differ
-                     "tolerance": 1e-6 if on == here else 1 / (sol.n - first) + 1e-6})
+                     "wrong": [i + 1 for i in range(first, sol.n) if ids[i] != sol.target[i]], "recorded_on": f"{on} ({on_name})", "decoded_on": f"{here} ({name})",
+                     # another chip rounds differently: a near tie may flip, so one token per text may differ
+                     "tolerance": 1e-6 if (on, on_name) == (here, name) else 1 / (sol.n - first) + 1e-6})
     return pd.DataFrame(rows, columns=["key", "recorded", "again", "wrong", "recorded_on", "decoded_on", "tolerance"])
 
 def check_redecoded(checks: pd.DataFrame) -> None:
