@@ -82,14 +82,16 @@ res["priced"] = [sum(cost[(r.compute, m, b)] for m, b in r.active) for r in res.
 res["priced_per_solved"] = np.where(res.solved > 0, res.priced / res.solved.clip(lower=1), np.inf)
 
 def ev(v): return f"{v:.0f}" if np.isfinite(v) else "unsolved"
-ref = "paper" if (res.recipe.iloc[0], res.compute.iloc[0]) == ("paper", "fp32") else f"{res.recipe.iloc[0]} ({res.compute.iloc[0]})"
-defs = f"paper = {PAPER_RECIPE}; the others" if "paper" in set(res.recipe) else "the recipes"
+paper_ref = (res.recipe.iloc[0], res.compute.iloc[0]) == ("paper", "fp32")
+ref, ref_is = (("paper", "the paper's (fp32)") if paper_ref else
+               ("ref", f"the reference's ({res.recipe.iloc[0]}, {res.compute.iloc[0]}: the first row of each source)"))
+defs = f"paper = {PAPER_RECIPE}; the others" if "paper" in set(res.recipe) else "The recipes"
 lines = [f"# Recipe benchmark ({a.model}, {platform.machine()} CPU, torch {torch.__version__}, {torch.get_num_threads()} threads)", "",
          f"{a.texts} texts per source, N = {a.lengths}, one seed, budget {a.budget} evaluations per problem, arrangement e_m, "
          f"one batch of {a.texts} per source, candidate and length. {defs} as `onestep.recipes.CANDIDATES` "
          f"names them. 'wall s': the wall time the run recorded (a run stopped and resumed, or sharing the CPU, records the time it "
-         f"took so); 'wall / solved': the batch's wall time over the problems it solved; 'vs {ref}': the reference's (the first row of each "
-         f"source) over this one's (≥ where the reference's median is censored at the budget; where it solved none, ≥ as if it had solved every problem right after the "
+         f"took so); 'wall / solved': the batch's wall time over the problems it solved; 'vs {ref}': {ref_is} over this one's "
+         f"(≥ where the reference's median is censored at the budget; where it solved none, ≥ as if it had solved every problem right after the "
          f"budget). 'priced s / solved': the run's evaluations, each priced by one evaluation of "
          f"as many problems, timed side by side at the end of this run (the table below; the fp32 decodes that confirm autocast solutions are "
          f"not priced), over the problems solved. 'fp32-exact': of the runs whose vectors decode exactly under autocast, those that "
