@@ -352,12 +352,12 @@ def redecode_table(store: Store, keys: Iterable[str], model, autocast=None) -> p
         sol = store.get(k); ids, acc = reconstruct(model, sol, autocast)
         on = sol.meta.get("device", here)  # results before RESULTS_VERSION 5 do not say: taken as decoded here
         on_name = sol.meta.get("device_name", name)  # nor do earlier results say which chip: taken as this one
-        first = given_tokens(model, sol.arrangement)
+        first, same = given_tokens(model, sol.arrangement), (on, on_name) == (here, name)
         rows.append({"key": k, "recorded": sol.meta["decoded_accuracy"], "again": acc,
-                     "wrong": [i + 1 for i in range(first, sol.n) if ids[i] != sol.target[i]], "recorded_on": f"{on} ({on_name})", "decoded_on": f"{here} ({name})",
+                     "wrong": [i + 1 for i in range(first, sol.n) if ids[i] != sol.target[i]], "recorded_on": f"{on} ({on_name})", "decoded_on": f"{here} ({name})", "same_chip": same,
                      # another chip rounds differently: a near tie may flip, so one token per text may differ
-                     "tolerance": 1e-6 if (on, on_name) == (here, name) else 1 / (sol.n - first) + 1e-6})
-    return pd.DataFrame(rows, columns=["key", "recorded", "again", "wrong", "recorded_on", "decoded_on", "tolerance"])
+                     "tolerance": 1e-6 if same else 1 / (sol.n - first) + 1e-6})
+    return pd.DataFrame(rows, columns=["key", "recorded", "again", "wrong", "recorded_on", "decoded_on", "same_chip", "tolerance"])
 
 def check_redecoded(checks: pd.DataFrame) -> None:
     "Raise, with the table, unless every solution decoded again within its tolerance (exactly, on the device that recorded it)."

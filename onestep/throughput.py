@@ -6,12 +6,11 @@ Docs: https://onestep-project.github.io/onestep/throughput.html.md"""
 
 # %% ../nbs/06_throughput.ipynb #2a0a474b
 from __future__ import annotations
-import platform
 import numpy as np
 import pandas as pd
 import torch
 from .core import (decode, get_arrangement, text_prefix, prefix_embedding, token_embeddings, token_accuracy,
-                          _build_inputs, mem_inputs, given_tokens)
+                          _build_inputs, mem_inputs, given_tokens, device_name)
 from .store import Store
 from .core import named_recipe
 
@@ -24,14 +23,9 @@ __all__ = ['DECODE_COLUMNS', 'PAPER_THROUGHPUT_RATIO', 'machine', 'measure', 'on
 def machine(device) -> str:
     "The hardware the times come from, named in the tables: the GPU, or the CPU model and the threads torch uses."
     dev = torch.device(device)
-    if dev.type == "cuda": return f"{torch.cuda.get_device_name(dev)} (torch {torch.__version__})"
-    name = platform.processor() or platform.machine()
-    try:
-        for line in open("/proc/cpuinfo"):
-            if line.startswith("model name"): name = line.split(":", 1)[1].strip(); break
-    except OSError: pass
+    if dev.type == "cuda": return f"{device_name(dev)} (torch {torch.__version__})"
     n = torch.get_num_threads()
-    return f"{name}, {n} thread{'s' * (n != 1)} (torch {torch.__version__})"
+    return f"{device_name(dev)}, {n} thread{'s' * (n != 1)} (torch {torch.__version__})"
 
 def measure(fn, min_run_time: float = 0.5) -> dict:
     "Median and IQR of the wall time of `fn()` (seconds), after one warm-up call whose output is returned as `out`."
