@@ -59,7 +59,7 @@ def capacity_search(
 
 # %% ../nbs/03_capacity.ipynb #0f82a654
 def text_capacity(runs: pd.DataFrame, model, tokenizer, texts, lengths: list[int]) -> pd.DataFrame:
-    "Per text: longest reconstructed length, C_tokens there, H_LM of that prefix (nats), its limits, budget hits, late loss fall."
+    "Per text: longest reconstructed length, C_tokens there, H_LM of that prefix (nats), its limits, budget hits, late loss fall, cost."
     toks = {t.id: take_tokens(t, tokenizer) for t in texts}
     rows = []
     for tid, g in runs.groupby("text_id", sort=False):
@@ -74,7 +74,8 @@ def text_capacity(runs: pd.DataFrame, model, tokenizer, texts, lengths: list[int
                      "capped_by_text": bool(longer) and len(toks[tid]) < longer[0],
                      "capped_by_grid": not longer,
                      "budget_hit": float((g.solved_step.isna()).mean()),
-                     "late_loss_drop": float(g.late_loss_drop[g.solved_step.isna()].median())})  # of budget-hit runs
+                     "late_loss_drop": float(g.late_loss_drop[g.solved_step.isna()].median()),  # of budget-hit runs
+                     "evaluations": int(g.evaluations.sum())})  # model evaluations its runs took, over every length tried
     return pd.DataFrame(rows)
 
 # %% ../nbs/03_capacity.ipynb #45d2265e
@@ -88,6 +89,7 @@ def table3(caps: pd.DataFrame) -> pd.DataFrame:
         row[(method, "H_LM")] = mean_std(g.h_lm, "{:.1f}")
         row[(method, "budget hit")] = f"{g.budget_hit.mean():.2f}"
         row[(method, "loss drop, last half (budget hit)")] = mean_std(g.late_loss_drop, "{:.2f}")
+        row[(method, "evaluations per text")] = mean_std(g.evaluations, "{:.0f}")
         row[(method, "texts (capped by length)")] = f"{len(g)} ({int(g.capped_by_text.sum())})"
     df = pd.DataFrame.from_dict(out, orient="index")
     df.index.names = ["model", "source"]
