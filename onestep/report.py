@@ -119,4 +119,4 @@ def committed_table(
     if p.suffix == ".md": return "\n".join(l for l in p.read_text().splitlines() if not l.startswith("#")).strip()
     df = pd.read_csv(p, index_col=list(range(index_cols)))
     if columns is not None: df = df[columns]
-    return df.to_markdown(floatfmt=".2f")
+    return df.astype(object).to_markdown(floatfmt=".2f")  # cell by cell, as `save_table`: counts stay whole numbers

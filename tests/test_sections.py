@@ -10,7 +10,7 @@ COMMON = dict(models=["tiny-llama"], n_texts=2, seeds=[0], steps=40, lr=0.1, bat
 SECTIONS = {
     "03_capacity": (dict(models=["tiny-llama", "tiny-pythia"], sources=["random"], lengths=[2, 4], share_m=[False, True],
                          mem_baselines=[1, 2]),  # two models (with and without BOS) in one table
-                    ["table3.md", "table3.csv", "table3_vs_paper.md", "capacity_per_text.csv", "tried_per_length.md",
+                    ["table3.md", "table3.csv", "table3_vs_paper.md", "capacity_per_text.csv", "tried_per_length.md", "table3_misses.md",
                      "fig2_h_lm.png", "fig2_h_lm.svg"]),
     "01_arrangement": (dict(models=["tiny-pythia"], source="random", lengths=[1, 2, 4], arrangements=["e_only", "e_m", "e_m_unguided"]),
                        ["table1.md", "table1.csv", "table1_vs_paper.md", "table1_budget.md", "table1_misses.md", "accuracy_vs_length.png",
