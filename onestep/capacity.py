@@ -11,7 +11,7 @@ import pandas as pd
 import torch
 from .core import Recipe, take_tokens, h_lm, get_arrangement, decoded_c_tokens
 from .store import Job, Store, run_jobs, share_groups, compute_tag
-from .report import mean_std, save_table, save_figure, check_values
+from .report import mean_std, save_table, save_figure, check_values, misses_table
 
 # %% auto #0
 __all__ = ['PAPER_TABLE3_PG19', 'FIG2_PAIRS', 'mem_recipe', 'capacity_search', 'text_capacity', 'table3', 'tried_per_length',
@@ -108,19 +108,13 @@ def capacity_misses(runs: pd.DataFrame, redecoded: pd.DataFrame, lengths: list[i
     r = runs[~runs.reconstructed].merge(redecoded[["key", "wrong"]].drop_duplicates("key"), on="key", how="left")
     if r.wrong.isna().any(): raise ValueError(f"{int(r.wrong.isna().sum())} run(s) not reconstructed have no decode in `redecoded`: pass redecode_table of every one")
     prev = {n: max([l for l in lengths if l < n], default=0) for n in r.n.unique()}  # the length before: a warm start's prefix
-    r = r.assign(tokens=r.wrong.str.len(), t1=r.wrong.map(lambda w: 1 in w),
-                 inside=[sum(p <= prev[n] for p in w) for w, n in zip(r.wrong, r.n)],
+    r = r.assign(inside=[sum(p <= prev[n] for p in w) for w, n in zip(r.wrong, r.n)],
                  first=r.wrong.map(lambda w: min(w) if w else float("nan")))
-    cols = ["model", "source", "method", "n", "runs", "decoded accuracy", "wrong tokens per run", "t1 wrong",
-            "wrong inside the previous length", "first wrong position (median)"]
-    if not len(r): return pd.DataFrame(columns=cols).set_index(cols[:4])
-    g = r.groupby(["model", "source", "method", "n"], sort=False)
-    out = g.agg(runs=("key", "size"), acc=("decoded_accuracy", "mean"), per_run=("tokens", "mean"), t1=("t1", "sum"),
-                inside=("inside", "sum"), tokens=("tokens", "sum"), first=("first", "median"))
-    out["inside"] = out.inside / out.tokens.where(out.tokens > 0)
-    out = out.drop(columns="tokens")
-    out.columns = cols[4:]
-    return out.astype({"runs": int, "t1 wrong": int})
+    by = ["model", "source", "method", "n"]
+    base, g = misses_table(r, by), r.groupby(by, sort=False)  # runs, t1 wrong and wrong tokens, as Tables 1 and 2 count them
+    return pd.DataFrame({"runs": base.runs, "decoded accuracy": g.decoded_accuracy.mean(), "wrong tokens per run": base.wrong_tokens / base.runs,
+                         "t1 wrong": base.t1_wrong, "wrong inside the previous length": g.inside.sum() / base.wrong_tokens.where(base.wrong_tokens > 0),
+                         "first wrong position (median)": g["first"].median()}, index=base.index)
 
 # %% ../nbs/03_capacity.ipynb #d550f877
 # The paper's Table 3, PG-19, m not shared: the longest reconstructed prefix (max C_tokens) per model.
