@@ -255,6 +255,8 @@ def plan_preset(path, gpu_gb: float = 80.0, headroom: float = 0.85) -> pd.DataFr
     "Per model and length of a preset: memory, the batch that fits a `gpu_gb` card, problems, evaluations and hours (upper bounds)."
     import yaml
     from onestep.store import resolve
+    if not gpu_gb > 0: raise ValueError(f"gpu_gb={gpu_gb}: give the card's memory in GB, a positive number (e.g. 80 for an A100/H100 of 80 GB)")
+    if not 0 < headroom <= 1: raise ValueError(f"headroom={headroom}: give the share of the card's memory to plan with, in (0, 1] (default 0.85)")
     path = resolve(path); p = yaml.safe_load(path.read_text())
     section = "_".join(path.name.split(".")[0].split("_")[:2])
     ac = "none" if p.get("autocast", "none") == "none" else "bfloat16"
