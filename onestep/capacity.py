@@ -48,13 +48,17 @@ def capacity_search(
                     init_from=prev.get((t.id, s)) if recipe.warm_start else None)  # the previous length's vectors
                 for t in texts for s in seeds if (t.id, s) in alive and len(toks[t.id]) >= n]
         if not jobs: break
-        if share_m and get_arrangement(arrangement).uses_m and len(jobs) > 1: jobs = share_groups(jobs, len(jobs), "m")
+        shared = share_m and get_arrangement(arrangement).uses_m and len(jobs) > 1
+        if shared: jobs = share_groups(jobs, len(jobs), "m")
         df = run_jobs(jobs, model, store, batch_size=batch_size, progress=progress, autocast=autocast, executor=executor)
         df["reconstructed"] = df.decoded_accuracy >= threshold
         solved = set(df.key[df.reconstructed])  # warm starts: solutions only, each paired with its own job by key
         prev = {(j.text_id, j.seed): j.key(tag) for j in jobs if j.key(tag) in solved}
         frames.append(df)
-        if stop_after_failure: alive = {(r.text_id, r.seed) for r in df.itertuples() if r.reconstructed}
+        if stop_after_failure:  # a shared m goes on with its whole group while any text of it was reconstructed: a group that
+            # dropped its failed texts would be a smaller, easier problem, and a text left alone would get an m of its own
+            ok = {(r.text_id, r.seed) for r in df.itertuples() if r.reconstructed}
+            alive = (alive if ok else set()) if shared else ok
     return pd.concat(frames, ignore_index=True)
 
 # %% ../nbs/03_capacity.ipynb #0f82a654
