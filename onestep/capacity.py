@@ -111,7 +111,7 @@ def capacity_misses(runs: pd.DataFrame, redecoded: pd.DataFrame, lengths: list[i
     "Per model x source x method and length, the runs not reconstructed and where they go wrong, from `redecoded` (`redecode_table` of them)."
     r = runs[~runs.reconstructed].merge(redecoded[["key", "wrong"]].drop_duplicates("key"), on="key", how="left")
     if r.wrong.isna().any(): raise ValueError(f"{int(r.wrong.isna().sum())} run(s) not reconstructed have no decode in `redecoded`: pass redecode_table of every one")
-    prev = {n: max([l for l in lengths if l < n], default=0) for n in r.n.unique()}  # the length before: a warm start's prefix
+    prev = {n: max([l for l in lengths if l < n], default=0) for n in r.n.unique()}  # the grid length before (where a warm start began; a failed text going on in a shared group began from a fresh e)
     r = r.assign(inside=[sum(p <= prev[n] for p in w) for w, n in zip(r.wrong, r.n)],
                  first=r.wrong.map(lambda w: min(w) if w else float("nan")))
     by = ["model", "source", "method", "n"]
