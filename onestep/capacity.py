@@ -63,11 +63,12 @@ def capacity_search(
 
 # %% ../nbs/03_capacity.ipynb #0f82a654
 def text_capacity(runs: pd.DataFrame, model, tokenizer, texts, lengths: list[int]) -> pd.DataFrame:
-    "Per text: longest reconstructed length, C_tokens there, H_LM of that prefix (nats), its limits, budget hits, late loss fall, cost."
+    "Per text: longest reconstructed length, C_tokens there, H_LM of that prefix (nats), its limits, budget hits, late loss fall, tries, cost."
     toks = {t.id: take_tokens(t, tokenizer) for t in texts}
     rows = []
     for tid, g in runs.groupby("text_id", sort=False):
-        ok = g[g.reconstructed]
+        ok, hit = g[g.reconstructed], g[g.solved_step.isna()]
+        of_hit = lambda col, add=0: float((hit[col] + add).median()) if col in hit and hit[col].notna().any() else float("nan")
         best = ok.sort_values(["n", "decoded_accuracy"], kind="stable").iloc[-1] if len(ok) else None  # the longest length, its best seed
         n = int(best.n) if best is not None else 0
         longer = [l for l in sorted(lengths) if l > n]
@@ -78,7 +79,9 @@ def text_capacity(runs: pd.DataFrame, model, tokenizer, texts, lengths: list[int
                      "capped_by_text": bool(longer) and len(toks[tid]) < longer[0],
                      "capped_by_grid": not longer,
                      "budget_hit": float((g.solved_step.isna()).mean()),
-                     "late_loss_drop": float(g.late_loss_drop[g.solved_step.isna()].median()),  # of budget-hit runs
+                     "late_loss_drop": float(hit.late_loss_drop.median()),  # of budget-hit runs
+                     "tries": of_hit("tries"),  # of budget-hit runs, with restarts (`Recipe.restart`; else NaN)
+                     "best_try": of_hit("vectors_try", 1),  # the try their returned vectors are from (1: the first, begun from the previous length's solution when warm-started)
                      "evaluations": int(g.evaluations.sum())})  # model evaluations its runs took, over every length tried
     return pd.DataFrame(rows)
 
