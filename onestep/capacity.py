@@ -143,11 +143,12 @@ def compare_table3(caps: pd.DataFrame, lengths: list, steps: int) -> pd.DataFram
 FIG2_PAIRS = [("[mem] x1", "one-step, m shared"), ("[mem] x2", "one-step")]  # the paper's pairing, equal trained vectors
 
 def plot_fig2(caps: pd.DataFrame):
-    "Scatter of H_LM: one-step (y) against its [mem] baseline (x) per text, one panel per pair, with per-source means."
+    "Scatter of H_LM: one-step (y) against its [mem] baseline (x) per text, one panel per pair, with per-source means; None without a pair."
     import matplotlib.pyplot as plt, seaborn as sns
     have = set(caps.method)
     pairs = [(b, o) for b, o in FIG2_PAIRS if b in have and o in have]
-    fig, axes = plt.subplots(1, max(len(pairs), 1), figsize=(4.8 * max(len(pairs), 1), 4.4), squeeze=False)
+    if not pairs: return None  # nothing to compare: no empty figure
+    fig, axes = plt.subplots(1, len(pairs), figsize=(4.8 * len(pairs), 4.4), squeeze=False)
     pal = dict(zip(caps.source.unique(), sns.color_palette("colorblind")))
     marks = dict(zip(caps.model.unique(), "os^Dv<>"))
     lim = max(1.0, float(caps.h_lm.max()) * 1.05)
@@ -163,7 +164,6 @@ def plot_fig2(caps: pd.DataFrame):
         ax.set(xlim=(0, lim), ylim=(0, lim), xlabel=f"$H_{{LM}}$ (nats), autoregressive {b}",
                ylabel=f"$H_{{LM}}$ (nats), {o}")
         ax.legend(fontsize=7, loc="upper left")
-    if not pairs: axes[0][0].set_title("no [mem] baseline with its one-step pair in these results")
     fig.suptitle("$H_{LM}$ of the longest reconstructed prefix", fontsize=10)
     fig.tight_layout()
     plt.close(fig)  # shown once: by the cell that displays the returned figure
