@@ -6,7 +6,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 TINY = {"models": ["tiny-llama"], "sources": ["random"], "n_texts": 2, "lengths": [2, 4], "steps": 40, "share_m": [False],
-        "mem_baselines": [1], "batch_size": 8}
+        "mem_baselines": [2], "batch_size": 8}
 
 
 def _free_port() -> int:
