@@ -18,15 +18,15 @@ from tqdm.auto import tqdm
 from . import __version__
 
 # %% auto #0
-__all__ = ['ARRANGEMENTS', 'TABLE1_ARRANGEMENTS', 'DEFAULT_ARRANGEMENT', 'PREFIXES', 'OPTIMISERS', 'PAPER_RECIPE', 'RESTART_SEED',
-           'FAST_RECIPE', 'FAST_LR01_RECIPE', 'RECIPES', 'RESULTS_VERSION', 'LATER_FIELDS', 'PHASES', 'LOGIT_ELEMENTS',
-           'Arrangement', 'get_arrangement', 'token_embeddings', 'embedding_std', 'prefix_embedding', 'text_prefix',
-           'context_length', 'check_length', 'take_tokens', 'Recipe', 'named_recipe', 'atomic_write', 'save_vectors',
-           'ResultVersionError', 'known_fields', 'load_vectors', 'Solution', 'init_vector', 'start_vector',
-           'Checkpoint', 'recipe_key', 'training_loss', 'margin_weight', 'scored_loss', 'scored_argmax', 'device_name',
-           'fit', 'confirmed_without_autocast', 'token_accuracy', 'c_tokens', 'given_tokens', 'decoded_c_tokens',
-           'start_token', 'h_lm', 'nats_to_bits', 'kv_cache', 'mem_inputs', 'decode', 'reconstruct', 'compress',
-           'decode_text']
+__all__ = ['ARRANGEMENTS', 'TABLE1_ARRANGEMENTS', 'DEFAULT_ARRANGEMENT', 'PREFIXES', 'OPTIMISERS', 'RESTART_FROM', 'PAPER_RECIPE',
+           'RESTART_SEED', 'FAST_RECIPE', 'FAST_LR01_RECIPE', 'RECIPES', 'RESULTS_VERSION', 'LATER_FIELDS', 'PHASES',
+           'LOGIT_ELEMENTS', 'Arrangement', 'get_arrangement', 'token_embeddings', 'embedding_std', 'prefix_embedding',
+           'text_prefix', 'context_length', 'check_length', 'take_tokens', 'Recipe', 'named_recipe', 'atomic_write',
+           'save_vectors', 'ResultVersionError', 'known_fields', 'load_vectors', 'Solution', 'init_vector',
+           'start_vector', 'Checkpoint', 'recipe_key', 'training_loss', 'margin_weight', 'scored_loss', 'scored_argmax',
+           'device_name', 'fit', 'confirmed_without_autocast', 'token_accuracy', 'c_tokens', 'given_tokens',
+           'decoded_c_tokens', 'start_token', 'h_lm', 'nats_to_bits', 'kv_cache', 'mem_inputs', 'decode', 'reconstruct',
+           'compress', 'decode_text']
 
 # %% ../nbs/00_core.ipynb #ce51aa51
 @dataclass(frozen=True)
@@ -169,6 +169,7 @@ def take_tokens(
 
 # %% ../nbs/00_core.ipynb #4d5a1f65
 OPTIMISERS = ("adamw", "lbfgs", "adamw+lbfgs")
+RESTART_FROM = ("seed", "best")  # where a restarted try begins (`Recipe.restart_from`)
 
 @dataclass(frozen=True)
 class Recipe:
@@ -194,6 +195,7 @@ class Recipe:
     margin: float = 0.0               # margin-aware loss: a position whose target logit leads the runner-up by `margin` stops pulling (0: plain)
     restart: int = 0                  # AdamW: a problem unsolved after `restart` steps starts again from the next seed (`RESTART_SEED`), its schedule too (0: never)
     patience: int = 0                 # with `restart`: a try past `restart` steps goes on while its best accuracy rose within the last `patience` steps (0: it restarts at `restart`)
+    restart_from: str = "seed"        # with `restart`: a new try starts from fresh vectors of the next seed ('seed'), or from the best vectors of the tries so far ('best')
     init_shared: bool = False         # every problem of one seed starts from the same vectors, whatever its text (a control: distances then measure what was learned)
     shared_lr: float = 0.0            # AdamW learning rate of the vectors that several problems share (e.g. one m for many texts; 0: `lr`)
     stop_margin: float = 0.0          # a position counts as right once its target logit leads the runner-up by this (0: once it is the argmax)
@@ -222,6 +224,9 @@ class Recipe:
         if not isinstance(self.init_shared, bool): raise TypeError(f"Recipe.init_shared must be True or False, got {self.init_shared!r}")
         if self.restart and self.optimizer != "adamw": raise ValueError(f"Recipe.restart needs optimizer='adamw', got {self.optimizer!r}")
         if self.patience and not self.restart: raise ValueError(f"Recipe.patience extends a try past `restart` steps: set Recipe.restart too, got patience={self.patience} without it")
+        if self.restart_from not in RESTART_FROM: raise ValueError(f"Recipe.restart_from must be one of {RESTART_FROM}, got {self.restart_from!r}")
+        if self.restart_from != "seed" and not self.restart:
+            raise ValueError(f"Recipe.restart_from says where a new try starts: set Recipe.restart too, got restart_from={self.restart_from!r} without it")
 
     def lr_factor(self, step: int) -> float:
         "AdamW's learning rate at `step`, as a multiple of `lr`: linear warm-up, then constant or cosine to `lr_floor`."
@@ -387,6 +392,9 @@ def start_vector(model, sol: "Solution", which: str = "e") -> Tensor:
     meta, r = sol.meta, sol.meta.get("recipe", {})
     if meta.get(f"{which}_group"): raise ValueError(f"{which} is shared by a group: its start was drawn for the group, not this problem")
     k = meta.get("vectors_try", 0)  # after k restarts (`Recipe.restart`) the vectors started from seed + k * RESTART_SEED
+    if k and r.get("restart_from", "seed") != "seed" and meta.get("frozen") != {"e": "m", "m": "e"}[which]:
+        raise ValueError(f"{which} is from try {k + 1}, which began from the best vectors of the tries before it (Recipe.restart_from="
+                         f"{r['restart_from']!r}), not from a seeded draw")
     if meta.get("init_from") and not k and meta.get("frozen") != {"e": "m", "m": "e"}[which]:
         raise ValueError(f"{which} was warm-started from {meta['init_from']}: its start is that solution's {which}, not a seeded draw")
     std = r.get("init_std", 1.0) * (embedding_std(model) if r.get("init") == "embedding" else 1.0)
@@ -611,7 +619,8 @@ def _writer_gone(tmp: Path) -> bool:
 
 # Recipe fields added after results were stored, at the values that leave a fit as it was: result keys leave them out there,
 # so that the keys of results stored before them stay
-LATER_FIELDS = {"decay": 0, "margin": 0.0, "restart": 0, "init_shared": False, "shared_lr": 0.0, "stop_margin": 0.0, "group_stop": 1.0, "patience": 0}
+LATER_FIELDS = {"decay": 0, "margin": 0.0, "restart": 0, "init_shared": False, "shared_lr": 0.0, "stop_margin": 0.0, "group_stop": 1.0, "patience": 0,
+                "restart_from": "seed"}
 
 def _less_neutral(d: dict, fields) -> dict:
     "`d` less those of `fields` (names in `LATER_FIELDS`) that are at their neutral values."
@@ -845,10 +854,12 @@ def fit(
     ledger = _Ledger(B, _components(free if "e" in frozen else e_idx, free if "m" in frozen else m_idx), recipe.steps, recipe.stop_accuracy, solution,
                      restart=recipe.restart, group_stop=recipe.group_stop, patience=recipe.patience)
     def redraw(members: Tensor, k: int) -> list:  # a restart: the trained vectors of problems `members`, drawn again as in try k
-        with torch.no_grad():
-            for which, idx, vecs in (("e", e_idx, e_vecs), ("m", m_idx, m_vecs)):
+        with torch.no_grad():  # (or, `restart_from='best'`, set back to the best vectors of their tries so far: the component's)
+            for which, idx, vecs, best in (("e", e_idx, e_vecs, ledger.best_e), ("m", m_idx, m_vecs, ledger.best_m)):
                 if which in frozen or not vecs: continue
-                for g in dict.fromkeys(idx[members].tolist()): vecs[g].copy_(draw(which, g, k).to(vecs[g].device))
+                for g in dict.fromkeys(idx[members].tolist()):
+                    start = draw(which, g, k) if recipe.restart_from == "seed" else best[int(members[idx[members] == g][0])]
+                    vecs[g].copy_(start.to(vecs[g].device))
         return vectors(members)
     ledger.redraw = redraw
     bar = tqdm(total=recipe.steps + 1, disable=not progress, desc=f"fit B={B} N={n} {arr.name}", unit="eval", leave=False)
