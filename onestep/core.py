@@ -649,7 +649,8 @@ def _signature(*parts) -> str:
 def _adamw_phase(recipe: Recipe, vectors: Callable, evaluate: Callable, ledger: _Ledger, until: int):
     "AdamW steps (one evaluation each) until `until` evaluations; stopped problems' vectors get no gradient, so stay put. With"
     " `recipe.restart`, each component (problems joined by shared vectors) has parameter groups of its own, whose lr follows the"
-    " schedule at the component's age, and a component marked for a restart has its vectors drawn again and its AdamW state cleared."
+    " schedule at the component's age, and a component marked for a restart has its vectors drawn again (`restart_from='best'`: set"
+    " back to its best so far) and its AdamW state cleared."
     B = len(ledger.active)
     uses = Counter(p for i in range(B) for p in vectors(torch.tensor([i]))) if recipe.shared_lr else None
     def split(ps: list, extra: dict) -> list:  # own vectors at `lr`; with `shared_lr`, the vectors that several problems share at it
