@@ -392,7 +392,7 @@ def start_vector(model, sol: "Solution", which: str = "e") -> Tensor:
     meta, r = sol.meta, sol.meta.get("recipe", {})
     if meta.get(f"{which}_group"): raise ValueError(f"{which} is shared by a group: its start was drawn for the group, not this problem")
     k = meta.get("vectors_try", 0)  # after k restarts (`Recipe.restart`) the vectors started from seed + k * RESTART_SEED
-    if k and r.get("restart_from", "seed") != "seed" and meta.get("frozen") != {"e": "m", "m": "e"}[which]:
+    if k and r.get("restart_from", "seed") != "seed":  # (a frozen m too: e then began again from its best value, not a draw)
         raise ValueError(f"{which} is from try {k + 1}, which began from the best vectors of the tries before it (Recipe.restart_from="
                          f"{r['restart_from']!r}), not from a seeded draw")
     if meta.get("init_from") and not k and meta.get("frozen") != {"e": "m", "m": "e"}[which]:

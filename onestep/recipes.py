@@ -41,6 +41,11 @@ CANDIDATES = {
     # a try past 400 steps goes on while its accuracy still rises (within the last 100 steps): long texts need longer tries
     "lr 0.5, cosine over 300, restart after 400 once stalled 100": Recipe(init="embedding", lr=0.5, warmup=10, schedule="cosine", lr_floor=0.1, decay=300,
                                                                       restart=400, patience=100),
+    # ... and its tries begin again from the best vectors so far (a warm restart: the schedule's warm-up, a fresh AdamW state)
+    "lr 0.5, cosine over 300, warm restart after 400 once stalled 100": Recipe(init="embedding", lr=0.5, warmup=10, schedule="cosine", lr_floor=0.1,
+                                                                           decay=300, restart=400, patience=100, restart_from="best"),
+    # one try: the whole budget on the first vectors, at the floor of the schedule past its 300 steps
+    "lr 0.5, cosine over 300, one try": Recipe(init="embedding", lr=0.5, warmup=10, schedule="cosine", lr_floor=0.1, decay=300),
     "lr 0.3, cosine over 300, margin 2": Recipe(init="embedding", lr=0.3, warmup=10, schedule="cosine", lr_floor=0.1, decay=300, margin=2.0),
     "fast": FAST_RECIPE,  # one of the above (the best measured): its jobs are the same, so it costs nothing more
 }
