@@ -16,6 +16,7 @@ __all__ = ['CANDIDATES', 'get_candidates', 'solved_exactly', 'recipe_study', 'ce
            'solved_step', 'plot_solved_curves']
 
 # %% ../nbs/07_recipe.ipynb #f8e4d322
+_LR05 = Recipe(init="embedding", lr=0.5, warmup=10, schedule="cosine", lr_floor=0.1, decay=300)  # lr 0.5, cosine over 300: the tries below vary it
 CANDIDATES = {
     "paper": PAPER_RECIPE,                                                     # N(0, 1), AdamW lr 0.01
     "paper init, lr 0.05": Recipe(lr=0.05),                                    # N(0, 1), 5x the paper's lr
@@ -36,16 +37,14 @@ CANDIDATES = {
     "lr 0.1, restart every 600": Recipe(init="embedding", lr=0.1, restart=600),
     "lr 0.3, cosine over 300, restart every 600": Recipe(init="embedding", lr=0.3, warmup=10, schedule="cosine", lr_floor=0.1, decay=300, restart=600),
     "lr 0.3, cosine over 300, restart every 400": Recipe(init="embedding", lr=0.3, warmup=10, schedule="cosine", lr_floor=0.1, decay=300, restart=400),
-    "lr 0.5, cosine over 300, restart every 400": Recipe(init="embedding", lr=0.5, warmup=10, schedule="cosine", lr_floor=0.1, decay=300, restart=400),
+    "lr 0.5, cosine over 300, restart every 400": replace(_LR05, restart=400),
     "lr 0.3, cosine over 200, restart every 300": Recipe(init="embedding", lr=0.3, warmup=10, schedule="cosine", lr_floor=0.1, decay=200, restart=300),
     # a try past 400 steps goes on while its accuracy still rises (within the last 100 steps): long texts need longer tries
-    "lr 0.5, cosine over 300, restart after 400 once stalled 100": Recipe(init="embedding", lr=0.5, warmup=10, schedule="cosine", lr_floor=0.1, decay=300,
-                                                                      restart=400, patience=100),
+    "lr 0.5, cosine over 300, restart after 400 once stalled 100": replace(_LR05, restart=400, patience=100),
     # ... and its tries begin again from the best vectors so far (a warm restart: the schedule's warm-up, a fresh AdamW state)
-    "lr 0.5, cosine over 300, warm restart after 400 once stalled 100": Recipe(init="embedding", lr=0.5, warmup=10, schedule="cosine", lr_floor=0.1,
-                                                                           decay=300, restart=400, patience=100, restart_from="best"),
+    "lr 0.5, cosine over 300, warm restart after 400 once stalled 100": replace(_LR05, restart=400, patience=100, restart_from="best"),
     # one try: the whole budget on the first vectors, at the floor of the schedule past its 300 steps
-    "lr 0.5, cosine over 300, one try": Recipe(init="embedding", lr=0.5, warmup=10, schedule="cosine", lr_floor=0.1, decay=300),
+    "lr 0.5, cosine over 300, one try": _LR05,
     "lr 0.3, cosine over 300, margin 2": Recipe(init="embedding", lr=0.3, warmup=10, schedule="cosine", lr_floor=0.1, decay=300, margin=2.0),
     "fast": FAST_RECIPE,  # one of the above (the best measured): its jobs are the same, so it costs nothing more
 }
