@@ -16,7 +16,8 @@ __all__ = ['CANDIDATES', 'get_candidates', 'solved_exactly', 'recipe_study', 'ce
            'solved_step', 'plot_solved_curves']
 
 # %% ../nbs/07_recipe.ipynb #f8e4d322
-_LR05 = Recipe(init="embedding", lr=0.5, warmup=10, schedule="cosine", lr_floor=0.1, decay=300)  # lr 0.5, cosine over 300: the tries below vary it
+_LR03 = Recipe(init="embedding", lr=0.3, warmup=10, schedule="cosine", lr_floor=0.1, decay=300)  # lr 0.3, cosine over 300: the annealed candidates vary it
+_LR05 = replace(_LR03, lr=0.5)  # the same schedule at lr 0.5: the tries below vary it
 CANDIDATES = {
     "paper": PAPER_RECIPE,                                                     # N(0, 1), AdamW lr 0.01
     "paper init, lr 0.05": Recipe(lr=0.05),                                    # N(0, 1), 5x the paper's lr
@@ -29,23 +30,23 @@ CANDIDATES = {
     "L-BFGS": Recipe(init="embedding", optimizer="lbfgs"),
     "AdamW, then L-BFGS": Recipe(init="embedding", lr=0.1, optimizer="adamw+lbfgs", switch=50),
     "lr 0.1, warm start": Recipe(init="embedding", lr=0.1, warm_start=True),
-    "lr 0.3, cosine over 300": Recipe(init="embedding", lr=0.3, warmup=10, schedule="cosine", lr_floor=0.1, decay=300),
-    "lr 0.3, cosine to 0.1 over 300": Recipe(init="embedding", lr=0.3, warmup=10, schedule="cosine", lr_floor=1/3, decay=300),
+    "lr 0.3, cosine over 300": _LR03,
+    "lr 0.3, cosine to 0.1 over 300": replace(_LR03, lr_floor=1/3),
     # margin-aware loss: a position whose target logit leads the runner-up by 2 (about 7x the odds) stops pulling until it slips
     "lr 0.1, margin 2": Recipe(init="embedding", lr=0.1, margin=2.0),
     # restarts: a problem not solved within 600 steps starts again from the next seed, its schedule too (the cost is every try's)
     "lr 0.1, restart every 600": Recipe(init="embedding", lr=0.1, restart=600),
-    "lr 0.3, cosine over 300, restart every 600": Recipe(init="embedding", lr=0.3, warmup=10, schedule="cosine", lr_floor=0.1, decay=300, restart=600),
-    "lr 0.3, cosine over 300, restart every 400": Recipe(init="embedding", lr=0.3, warmup=10, schedule="cosine", lr_floor=0.1, decay=300, restart=400),
+    "lr 0.3, cosine over 300, restart every 600": replace(_LR03, restart=600),
+    "lr 0.3, cosine over 300, restart every 400": replace(_LR03, restart=400),
     "lr 0.5, cosine over 300, restart every 400": replace(_LR05, restart=400),
-    "lr 0.3, cosine over 200, restart every 300": Recipe(init="embedding", lr=0.3, warmup=10, schedule="cosine", lr_floor=0.1, decay=200, restart=300),
+    "lr 0.3, cosine over 200, restart every 300": replace(_LR03, decay=200, restart=300),
     # a try past 400 steps goes on while its accuracy still rises (within the last 100 steps): long texts need longer tries
     "lr 0.5, cosine over 300, restart after 400 once stalled 100": replace(_LR05, restart=400, patience=100),
     # ... and its tries begin again from the best vectors so far (a warm restart: the schedule's warm-up, a fresh AdamW state)
     "lr 0.5, cosine over 300, warm restart after 400 once stalled 100": replace(_LR05, restart=400, patience=100, restart_from="best"),
     # one try: the whole budget on the first vectors, at the floor of the schedule past its 300 steps
     "lr 0.5, cosine over 300, one try": _LR05,
-    "lr 0.3, cosine over 300, margin 2": Recipe(init="embedding", lr=0.3, warmup=10, schedule="cosine", lr_floor=0.1, decay=300, margin=2.0),
+    "lr 0.3, cosine over 300, margin 2": replace(_LR03, margin=2.0),
     "fast": FAST_RECIPE,  # one of the above (the best measured): its jobs are the same, so it costs nothing more
 }
 
