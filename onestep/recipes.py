@@ -47,7 +47,7 @@ CANDIDATES = {
     # one try: the whole budget on the first vectors, at the floor of the schedule past its 300 steps
     "lr 0.5, cosine over 300, one try": _LR05,
     "lr 0.3, cosine over 300, margin 2": replace(_LR03, margin=2.0),
-    "fast": FAST_RECIPE,  # one of the above (the best measured): its jobs are the same, so it costs nothing more
+    "fast": FAST_RECIPE,  # one of the above (the default): its jobs are the same, so it costs nothing more
 }
 
 def get_candidates(names: list) -> dict:
