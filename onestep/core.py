@@ -223,7 +223,7 @@ class Recipe:
         if not isinstance(self.warm_start, bool): raise TypeError(f"Recipe.warm_start must be True or False, got {self.warm_start!r}")
         if not isinstance(self.init_shared, bool): raise TypeError(f"Recipe.init_shared must be True or False, got {self.init_shared!r}")
         if self.restart and self.optimizer != "adamw": raise ValueError(f"Recipe.restart needs optimizer='adamw', got {self.optimizer!r}")
-        if self.patience and not self.restart: raise ValueError(f"Recipe.patience extends a try past `restart` steps: set Recipe.restart too, got patience={self.patience} without it")
+        if self.patience and not self.restart: raise ValueError(f"Recipe.patience extends a try past `restart` steps: set Recipe.restart too (or patience 0 for one try), got patience={self.patience} without it")
         if self.restart_from not in RESTART_FROM: raise ValueError(f"Recipe.restart_from must be one of {RESTART_FROM}, got {self.restart_from!r}")
         if self.restart_from != "seed" and not self.restart:
             raise ValueError(f"Recipe.restart_from says where a new try starts: set Recipe.restart too, got restart_from={self.restart_from!r} without it")
@@ -252,7 +252,7 @@ FAST_RECIPE = Recipe(init="embedding", lr=0.5, warmup=10, schedule="cosine", lr_
 # (figures/bench_recipe_n64*.md); at N = 32 as many, for about 8% less. The CPU-scale presets run on it name it, so that they
 # reproduce their figures (spelt out, so that it stays what they ran whatever becomes of FAST_RECIPE).
 FAST_R400_RECIPE = Recipe(init="embedding", lr=0.5, warmup=10, schedule="cosine", lr_floor=0.1, decay=300, restart=400, warm_start=True)
-# The fast recipe before it (token-scale init, AdamW at lr 0.1, constant, warm starts). It stays the default of long texts
+# The fast recipe before that (token-scale init, AdamW at lr 0.1, constant, warm starts). It stays the default of long texts
 # (`onestep.long`), whose fits are mostly of e alone against a frozen shared m at N=16: there it needed fewer evaluations
 # than the fast recipe of lr 0.5 (figures/08_long*). The CPU-scale presets run on it name it, so that they reproduce their figures.
 FAST_LR01_RECIPE = Recipe(init="embedding", lr=0.1, warm_start=True)
