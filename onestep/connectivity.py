@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import torch
 from tqdm.auto import tqdm
-from .core import (Recipe, Solution, RESULTS_VERSION, PHASES, _Ledger, _build_inputs, scored_loss, decode, Checkpoint, recipe_key,
+from .core import (Recipe, one_try, Solution, RESULTS_VERSION, PHASES, _Ledger, _build_inputs, scored_loss, decode, Checkpoint, recipe_key,
                           _checkpointing, _signature,
                           get_arrangement, prefix_embedding)
 from .store import Store, compute_tag, resolve, batch_sizer
@@ -179,8 +179,7 @@ def run_curves(jobs: list, model, store: Store, batch_size: int | str = 16, auto
 def curve_recipe(recipe: Recipe, steps: int, schedule: str = "cosine", lr: float = 0.0) -> Recipe:
     "The curve fit's recipe: `recipe`'s AdamW (at `lr`, 0: the recipe's) for `steps` evaluations, no stopping rule, restart or warm start."
     if lr < 0: raise ValueError(f"the curves' lr (curve_lr) must be >= 0 (0: the lr of the solutions recipe), got {lr}")
-    return replace(recipe, steps=steps, warm_start=False, schedule=schedule, stop_margin=0.0, lr=float(lr) or recipe.lr, restart=0, decay=0,
-                   patience=0, restart_from="seed")  # (fields that need a restart go with it)
+    return replace(one_try(recipe), steps=steps, warm_start=False, schedule=schedule, stop_margin=0.0, lr=float(lr) or recipe.lr, decay=0)
 
 def connectivity_study(
     model, tokenizer,                 # the loaded model (its `onestep_name` names it in the tables) and its tokenizer
