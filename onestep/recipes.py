@@ -46,6 +46,9 @@ CANDIDATES = {
     "lr 0.5, cosine over 300, warm restart after 400 once stalled 100": replace(_LR05, restart=400, patience=100, restart_from="best"),
     # one try: the whole budget on the first vectors, at the floor of the schedule past its 300 steps
     "lr 0.5, cosine over 300, one try": _LR05,
+    # the stall variant with a sharper loss (the logits over 0.25 in the loss it minimises), or at twice the peak lr
+    "lr 0.5, cosine over 300, restart after 400 once stalled 100, temperature 0.25": replace(_LR05, restart=400, patience=100, temperature=0.25),
+    "lr 1.0, cosine over 300, restart after 400 once stalled 100": replace(_LR05, lr=1.0, restart=400, patience=100),
     "lr 0.3, cosine over 300, margin 2": replace(_LR03, margin=2.0),
     "fast": FAST_RECIPE,  # one of the above (the default): its jobs are the same, so it costs nothing more
 }
