@@ -18,6 +18,7 @@ __all__ = ['CANDIDATES', 'get_candidates', 'solved_exactly', 'recipe_study', 'ce
 # %% ../nbs/07_recipe.ipynb #f8e4d322
 _LR03 = Recipe(init="embedding", lr=0.3, warmup=10, schedule="cosine", lr_floor=0.1, decay=300)  # lr 0.3, cosine over 300: the annealed candidates vary it
 _LR05 = replace(_LR03, lr=0.5)  # the same schedule at lr 0.5: the tries below vary it
+_STALL = replace(_LR05, restart=400, patience=100)  # its tries restarted only once stalled (FAST_RECIPE at one length): varied below
 CANDIDATES = {
     "paper": PAPER_RECIPE,                                                     # N(0, 1), AdamW lr 0.01
     "paper init, lr 0.05": Recipe(lr=0.05),                                    # N(0, 1), 5x the paper's lr
@@ -41,14 +42,14 @@ CANDIDATES = {
     "lr 0.5, cosine over 300, restart every 400": replace(_LR05, restart=400),
     "lr 0.3, cosine over 200, restart every 300": replace(_LR03, decay=200, restart=300),
     # a try past 400 steps goes on while its accuracy still rises (within the last 100 steps): long texts need longer tries
-    "lr 0.5, cosine over 300, restart after 400 once stalled 100": replace(_LR05, restart=400, patience=100),
+    "lr 0.5, cosine over 300, restart after 400 once stalled 100": _STALL,
     # ... and its tries begin again from the best vectors so far (a warm restart: the schedule's warm-up, a fresh AdamW state)
-    "lr 0.5, cosine over 300, warm restart after 400 once stalled 100": replace(_LR05, restart=400, patience=100, restart_from="best"),
+    "lr 0.5, cosine over 300, warm restart after 400 once stalled 100": replace(_STALL, restart_from="best"),
     # one try: the whole budget on the first vectors, at the floor of the schedule past its 300 steps
     "lr 0.5, cosine over 300, one try": _LR05,
     # the stall variant with a sharper loss (the logits over 0.25 in the loss it minimises), or at twice the peak lr
-    "lr 0.5, cosine over 300, restart after 400 once stalled 100, temperature 0.25": replace(_LR05, restart=400, patience=100, temperature=0.25),
-    "lr 1.0, cosine over 300, restart after 400 once stalled 100": replace(_LR05, lr=1.0, restart=400, patience=100),
+    "lr 0.5, cosine over 300, restart after 400 once stalled 100, temperature 0.25": replace(_STALL, temperature=0.25),
+    "lr 1.0, cosine over 300, restart after 400 once stalled 100": replace(_STALL, lr=1.0),
     "lr 0.3, cosine over 300, margin 2": replace(_LR03, margin=2.0),
     "fast": FAST_RECIPE,  # one of the above (the default): its jobs are the same, so it costs nothing more
 }
