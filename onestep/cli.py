@@ -160,7 +160,7 @@ def parser() -> argparse.ArgumentParser:
     g.add_argument("-n", type=int, help="fit the first N tokens of the text as one problem")
     g.add_argument("--chunk", type=int, help="fit the whole text in chunks of N tokens (one e each, a shared m)")
     c.add_argument("--model", help="registered model name, local folder or HF hub id (default: the package's default model)")
-    c.add_argument("--recipe", choices=["fast", "fast-r400", "fast-lr0.1", "paper"], help="optimiser recipe (default: fast; with --chunk and no --encoder, fast-lr0.1)")
+    c.add_argument("--recipe", choices=["fast", "fast-lr0.5", "fast-r400", "fast-lr0.1", "paper"], help="optimiser recipe (default: fast; with --chunk and no --encoder, fast-lr0.1)")
     c.add_argument("--steps", type=int, help="evaluation budget per fit (default: the recipe's)")
     c.add_argument("--seed", type=int, default=0)
     c.add_argument("--retries", type=int, default=2, help="--chunk: rounds for chunks that are not exact (default 2)")

@@ -18,7 +18,7 @@ __all__ = ['CANDIDATES', 'get_candidates', 'solved_exactly', 'recipe_study', 'ce
 # %% ../nbs/07_recipe.ipynb #f8e4d322
 _LR03 = Recipe(init="embedding", lr=0.3, warmup=10, schedule="cosine", lr_floor=0.1, decay=300)  # lr 0.3, cosine over 300: the annealed candidates vary it
 _LR05 = replace(_LR03, lr=0.5)  # the same schedule at lr 0.5: the tries below vary it
-_STALL = replace(_LR05, restart=400, patience=100)  # its tries restarted only once stalled (FAST_RECIPE at one length): varied below
+_STALL = replace(_LR05, restart=400, patience=100)  # its tries restarted only once stalled (fast-lr0.5 at one length): varied below
 CANDIDATES = {
     "paper": PAPER_RECIPE,                                                     # N(0, 1), AdamW lr 0.01
     "paper init, lr 0.05": Recipe(lr=0.05),                                    # N(0, 1), 5x the paper's lr
