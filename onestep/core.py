@@ -247,13 +247,13 @@ RESTART_SEED = 10_000  # with `Recipe.restart`, try k (from 0) of a problem with
 # paper's is not asked for. Token-scale init; AdamW at lr 1.0 after 10 warm-up steps, a cosine to a tenth over 300 evaluations; a
 # try unsolved after 400 steps goes on while its best accuracy rose within the last 100, else it restarts from the next seed; in a
 # length search, each length warm-started from the previous one's solution. A vector that several problems share trains at the same
-# lr (at this schedule, a lower one did worse: figures/bench_shared*.md).
+# lr (at this schedule, a lower one did worse; at lr 1.0 it solved as many as at 0.5: figures/bench_shared*.md).
 # The fast recipes before it, each spelt out or derived from one that is, so that the CPU-scale presets run on them name them and
-# reproduce their figures. `FAST_LR05_RECIPE` is the same at lr 0.5: from fresh vectors it solved as many texts at N = 32 for about
-# 7% more, and fewer at N = 64 for about twice as much (figures/bench_recipe_n32_more.md, bench_recipe_n64_lr1*.md), and in Table 3's length search past 64 it
-# stopped two random-word texts at 64 that lr 1.0 took to 90 (figures/03_capacity_beyond64*). `FAST_R400_RECIPE`, before that,
-# is `FAST_LR05_RECIPE` but for `patience`: a try restarts at 400 steps whether or not it still improves. At N = 64 it solved
-# fewer (figures/bench_recipe_n64*.md); at N = 32 as many, for about 8% less.
+# reproduce their figures. `FAST_LR05_RECIPE` is the same at lr 0.5: from fresh vectors it solved as many texts at N = 32 for
+# about 7% more, and fewer at N = 64 for about twice as much (figures/bench_recipe_n32_more.md, bench_recipe_n64_lr1*.md); in
+# Table 3's length search past 64 it stopped two random-word texts at 64 that lr 1.0 took to 90 (figures/03_capacity_beyond64*).
+# `FAST_R400_RECIPE`, before that, is `FAST_LR05_RECIPE` but for `patience`: a try restarts at 400 steps whether or not it still
+# improves. At N = 64 it solved fewer (figures/bench_recipe_n64*.md); at N = 32 as many, for about 8% less.
 FAST_R400_RECIPE = Recipe(init="embedding", lr=0.5, warmup=10, schedule="cosine", lr_floor=0.1, decay=300, restart=400, warm_start=True)
 FAST_LR05_RECIPE = replace(FAST_R400_RECIPE, patience=100)
 FAST_RECIPE = replace(FAST_LR05_RECIPE, lr=1.0)
