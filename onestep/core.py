@@ -24,7 +24,7 @@ __all__ = ['ARRANGEMENTS', 'TABLE1_ARRANGEMENTS', 'DEFAULT_ARRANGEMENT', 'PREFIX
            'token_embeddings', 'embedding_std', 'prefix_embedding', 'text_prefix', 'context_length', 'check_length',
            'take_tokens', 'Recipe', 'named_recipe', 'one_try', 'atomic_write', 'save_vectors', 'ResultVersionError',
            'known_fields', 'load_vectors', 'Solution', 'init_vector', 'start_vector', 'Checkpoint', 'recipe_key',
-           'training_loss', 'margin_weight', 'scored_loss', 'scored_argmax', 'device_name', 'fit',
+           'training_loss', 'margin_weight', 'scored_loss', 'scored_argmax', 'device_name', 'fit', 'confirmed',
            'confirmed_without_autocast', 'token_accuracy', 'c_tokens', 'given_tokens', 'decoded_c_tokens',
            'start_token', 'h_lm', 'nats_to_bits', 'kv_cache', 'mem_inputs', 'decode', 'reconstruct', 'compress',
            'decode_text']
@@ -897,7 +897,11 @@ def fit(
         else: E, M, loss, ce, hit = _micro_batches(forward, vectors, act, micro)  # one objective, `micro` problems per pass
         live = ledger.active[act]  # an L-BFGS step keeps stopped problems in its objective until it ends
         acc = hit.float().mean(1)
-        if autocast is not None and not arr.teacher_forced:  # solved under autocast: only if exact without it too
+        if arr.teacher_forced:  # [mem]: solved only if greedy decoding reproduces the target, under the autocast and without it
+            given = lambda i: tg[act[i], :1] if n > k else None  # t1, given as input where the tokenizer adds no BOS
+            acc = confirmed(acc, recipe.stop_accuracy, lambda i, ac: decode(model, E[i].detach(), M[i].detach() if M is not None
+                            else None, arr, n, given=given(i), autocast=ac)[:, n - k:], scored[act], [autocast, None])
+        elif autocast is not None:  # solved under autocast: only if exact without it too
             acc = confirmed_without_autocast(model, acc, recipe.stop_accuracy, lambda i: _build_inputs(arr, n, E[i].detach(),
                                              M[i].detach() if M is not None else None, None, pre), scored[act])
         ledger.record(act[live], E[live], M[live] if M is not None else None, ce[live], acc[live])
@@ -912,6 +916,23 @@ def fit(
     return ledger.solutions
 
 @torch.no_grad()
+def confirmed(
+    acc: Tensor,                # (A,) token accuracy of one evaluation
+    stop: float,                # the stopping rule's accuracy (`Recipe.stop_accuracy`)
+    decoded: Callable,          # (rows, autocast dtype or None) -> token ids those rows decode to at the scored positions
+    target: Tensor,             # (A, K) targets at the scored positions
+    autocasts: Sequence,        # the compute settings to decode under (an autocast dtype, or None for the model's own dtype)
+) -> Tensor:                    # (A,) accuracy, lowered where a row that meets the rule decodes to less under any of them
+    "Where an evaluation meets the stopping rule, decode those rows again under each of `autocasts` and keep the lowest accuracy:"
+    " training goes on until the decode itself is exact, not only the evaluation that trains."
+    full = (acc >= stop).nonzero().squeeze(1)
+    if not len(full): return acc
+    out = acc.clone()
+    for ac in dict.fromkeys(autocasts):
+        ids = decoded(full, ac)
+        out[full] = torch.minimum(out[full], (ids == target[full].to(ids.device)).float().mean(1).to(acc.device))
+    return out
+
 def confirmed_without_autocast(
     model,
     acc: Tensor,                # (A,) token accuracy of one evaluation under autocast
@@ -921,12 +942,7 @@ def confirmed_without_autocast(
 ) -> Tensor:                    # (A,) accuracy, lowered where a row that meets the rule under autocast does not without it
     "Where an evaluation under autocast meets the stopping rule, decode those rows again in the model's own dtype and keep the lower"
     " accuracy: a solution found in bf16 counts as solved only if it is exact in fp32 as well, so training goes on until it is."
-    full = (acc >= stop).nonzero().squeeze(1)
-    if not len(full): return acc
-    ids = scored_argmax(model, inputs(full), target.shape[1], None)
-    out = acc.clone()
-    out[full] = torch.minimum(acc[full], (ids == target[full].to(ids.device)).float().mean(1).to(acc.device))
-    return out
+    return confirmed(acc, stop, lambda i, ac: scored_argmax(model, inputs(i), target.shape[1], ac), target, [None])
 
 def _micro_batches(forward: Callable, vectors: Callable, act: Tensor, micro: int) -> tuple:
     "One evaluation of problems `act`, `micro` at a time: each pass's forward and backward in turn, the vectors' gradients summed. The"

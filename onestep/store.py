@@ -81,6 +81,8 @@ class Job:
         d = asdict(self); d["target"] = list(self.target)
         d["recipe"] = recipe_key(self.recipe)  # without the fields that do not change this job's fit (`LATER_FIELDS`, `warm_start`)
         if d["frozen"] is None: d.pop("frozen")  # keys of jobs that freeze nothing are those of before the option
+        if get_arrangement(self.arrangement).teacher_forced:  # [mem]: a fit stops only once greedy decoding reproduces the target
+            d["stop"] = "greedy decode"  # (`core.confirmed`), where runs before stopped once teacher forcing was exact
         d["results_version"] = RESULTS_VERSION; d["compute"] = compute
         return hashlib.sha256(json.dumps(d, sort_keys=True, default=str).encode()).hexdigest()[:32]
 
