@@ -331,7 +331,8 @@ class Solution:
     target: list                   # target token ids t_1..t_N
     arrangement: str               # arrangement name
     model: str                     # model name
-    accuracy: float                # best token accuracy seen in training (teacher-forced for mem*)
+    accuracy: float                # best token accuracy seen in training (teacher-forced for mem*, and there no more than the
+                                   # greedy decode's where that was checked: see `confirmed`)
     solved_step: int | None        # optimiser steps taken when the stopping rule was met (None: never)
     steps: int                     # optimiser steps taken in all (an L-BFGS step spans several evaluations)
     loss: float                    # mean cross-entropy at the returned vectors
