@@ -201,11 +201,14 @@ class Recipe:
     shared_lr: float = 0.0            # AdamW learning rate of the vectors that several problems share (e.g. one m for many texts; 0: `lr`)
     stop_margin: float = 0.0          # a position counts as right once its target logit leads the runner-up by this (0: once it is the argmax)
     group_stop: float = 1.0           # problems that share a vector stop together once this fraction of them is solved (1: all; the rest are kept unsolved)
+    confirm_every: int = 1            # [mem]: once a greedy decode missed while teacher forcing was exact, the next decode waits this many evaluations (1: every one)
 
     def __post_init__(self):
         for k in ("steps", "warmup", "switch", "history", "decay", "restart", "patience"):
             v = getattr(self, k)
             if isinstance(v, bool) or not isinstance(v, int) or v < 0: raise TypeError(f"Recipe.{k} must be an int >= 0, got {v!r}")
+        if isinstance(self.confirm_every, bool) or not isinstance(self.confirm_every, int) or self.confirm_every < 1:
+            raise TypeError(f"Recipe.confirm_every must be an int >= 1 (1: a [mem] fit decodes at every evaluation that teacher forcing gets right), got {self.confirm_every!r}")
         for k in ("lr", "weight_decay", "eps", "init_std", "stop_accuracy", "lr_floor", "temperature", "margin", "shared_lr", "stop_margin", "group_stop"):
             v = getattr(self, k)
             if isinstance(v, bool) or not isinstance(v, (int, float)): raise TypeError(f"Recipe.{k} must be a number, got {v!r}")
@@ -521,12 +524,14 @@ class _Ledger:
         self.try_start = torch.zeros(B, dtype=torch.long)   # the evaluation at which the current try began
         self.try_best = torch.full((B,), -1.0); self.try_rise = torch.zeros(B, dtype=torch.long)  # the try's best accuracy, and its age when it last rose
         self.pending = []                                   # components to restart before the next step
+        self.decoded = torch.ones(B)                        # [mem]: the accuracy of each problem's last greedy decode that missed (1: none missed)
+        self.next_decode = torch.zeros(B, dtype=torch.long) # [mem]: the evaluation from which a problem's greedy decode is due again
         self.t0 = time.time(); self.solutions = [None] * B
         self.on_step, self.resume = None, None  # set by a fit that checkpoints: called after each optimiser step; optimiser state to resume
         self.redraw = None                      # set by `fit`: (problems, try) -> their trained vectors, drawn again for that try
 
     _FIELDS = ("active", "evals", "steps", "best_acc", "best_loss", "best_e", "best_m", "curves", "comp_best", "age", "tries", "best_try", "try_start",
-               "try_best", "try_rise")
+               "try_best", "try_rise", "decoded", "next_decode")
 
     def state(self) -> dict:
         "Everything the next evaluation depends on (and the stopped problems' solutions), for a checkpoint."
@@ -584,6 +589,18 @@ class _Ledger:
             elif self.restart and int(self.age[first]) > self.restart and (not self.patience or int(self.age[first] - self.try_rise[first]) > self.patience):
                 self.pending.append(c)  # `restart` steps taken, unsolved (and, with `patience`, no rise in the last `patience`)
 
+    def confirm_when_due(self, act: Tensor, acc: Tensor, recipe, confirm: Callable) -> Tensor:
+        "[mem]: `confirm` (acc -> acc lowered where a greedy decode misses) the problems `act` whose decode is due; until it is, a problem"
+        " whose last decode missed keeps that decode's accuracy, and once one misses, the next waits `recipe.confirm_every` evaluations."
+        stop, dev = recipe.stop_accuracy, acc.device
+        waiting = (self.next_decode[act] > self.evals).to(dev) & (acc >= stop)
+        out = confirm(torch.where(waiting, torch.zeros_like(acc), acc))  # a row below the rule is not decoded
+        out = torch.where(waiting, self.decoded[act].to(dev, acc.dtype), out)
+        missed = (~waiting & (acc >= stop) & (out < stop)).cpu()
+        self.decoded[act[missed]] = out[missed.to(dev)].detach().cpu().to(self.decoded.dtype)
+        self.next_decode[act[missed]] = self.evals + recipe.confirm_every
+        return out
+
     def take_restarts(self) -> list[Tensor]:
         "The problems of each component marked for a restart, in one tensor per component; their age goes to 0, their tries up by one."
         out = [(self.comp == c).nonzero().squeeze(1) for c in self.pending]; self.pending = []
@@ -638,7 +655,7 @@ def _writer_gone(tmp: Path) -> bool:
 # Recipe fields added after results were stored, at the values that leave a fit as it was: result keys leave them out there,
 # so that the keys of results stored before them stay
 LATER_FIELDS = {"decay": 0, "margin": 0.0, "restart": 0, "init_shared": False, "shared_lr": 0.0, "stop_margin": 0.0, "group_stop": 1.0, "patience": 0,
-                "restart_from": "seed"}
+                "restart_from": "seed", "confirm_every": 1}
 
 def _less_neutral(d: dict, fields) -> dict:
     "`d` less those of `fields` (names in `LATER_FIELDS`) that are at their neutral values."
@@ -900,8 +917,8 @@ def fit(
         acc = hit.float().mean(1)
         if arr.teacher_forced:  # [mem]: solved only if greedy decoding reproduces the target, under the autocast and without it
             given = lambda i: tg[act[i], :1] if n > k else None  # t1, given as input where the tokenizer adds no BOS
-            acc = confirmed(acc, recipe.stop_accuracy, lambda i, ac: decode(model, E[i].detach(), M[i].detach() if M is not None
-                            else None, arr, n, given=given(i), autocast=ac)[:, n - k:], scored[act], [autocast, None])
+            acc = ledger.confirm_when_due(act, acc, recipe, lambda a: confirmed(a, recipe.stop_accuracy, lambda i, ac: decode(model, E[i].detach(),
+                            M[i].detach() if M is not None else None, arr, n, given=given(i), autocast=ac)[:, n - k:], scored[act], [autocast, None]))
         elif autocast is not None:  # solved under autocast: only if exact without it too
             acc = confirmed_without_autocast(model, acc, recipe.stop_accuracy, lambda i: _build_inputs(arr, n, E[i].detach(),
                                              M[i].detach() if M is not None else None, None, pre), scored[act])

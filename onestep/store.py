@@ -83,6 +83,7 @@ class Job:
         if d["frozen"] is None: d.pop("frozen")  # keys of jobs that freeze nothing are those of before the option
         if get_arrangement(self.arrangement).teacher_forced:  # [mem]: a fit stops only once greedy decoding reproduces the target
             d["stop"] = "greedy decode"  # (`core.confirmed`), where runs before stopped once teacher forcing was exact
+        else: d["recipe"].pop("confirm_every", None)  # how often a [mem] fit decodes: nothing to a one-step fit
         d["results_version"] = RESULTS_VERSION; d["compute"] = compute
         return hashlib.sha256(json.dumps(d, sort_keys=True, default=str).encode()).hexdigest()[:32]
 

@@ -12,7 +12,9 @@ out = ["# The paper presets on one GPU", "",
        f"`onestep plan PRESET --gpu-gb {a.gpu_gb:g}` for each `nbs/params/*.paper.yaml` (memory: `onestep.plan`'s model, fitted to peaks",
        "measured on an H200, `figures/plan/measured.csv`; hours: every problem running its whole budget, at the rate measured",
        "there with batches of 16, so an upper bound on both counts). `06_throughput` decodes the capacity preset's solutions:",
-       "its rows are the capacity fits it needs, with no evaluations of its own.", ""]
+       "its rows are the capacity fits it needs, with no evaluations of its own. A `[mem]` fit also decodes greedily (N steps in turn,",
+       "under bf16 and in fp32) to confirm its text once teacher forcing is exact; after a decode that missed, the next waits",
+       "`confirm_every` evaluations (50 in the 03 and 06 presets: at most 1 + 5000/50 decodes per problem), not priced here.", ""]
 for f in sorted(glob.glob("nbs/params/0[1-6]*.paper.yaml")):
     df = plan_preset(f, gpu_gb=a.gpu_gb)
     bad = df[df.fits.str.startswith("no")]
