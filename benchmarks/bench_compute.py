@@ -13,7 +13,7 @@ import argparse, platform, time
 from pathlib import Path
 import torch
 import torch.utils.benchmark as tb
-from onestep.core import get_arrangement, prefix_embedding, embedding_std, scored_loss, _build_inputs
+from onestep.core import get_arrangement, prefix_embedding, embedding_std, scored_loss, _build_inputs, device_name
 from onestep.models import load_model, cpu_has_bf16
 
 ap = argparse.ArgumentParser()
@@ -56,8 +56,10 @@ for label, ac, comp in settings:
     del model
 
 cols = [f"B={B}" for B in batches]
-lines = [f"# Compute settings ({a.model}, {platform.machine()} CPU{' with bf16 instructions' if cpu_has_bf16() else ''}, torch {torch.__version__}, "
-         f"{torch.get_num_threads()} threads)", "",
+_flags = {w for l in (Path("/proc/cpuinfo").read_text().splitlines() if Path("/proc/cpuinfo").exists() else []) if l.startswith("flags") for w in l.split(":", 1)[-1].split()}
+_bf16 = ", ".join(f for f in ("avx512_bf16", "amx_bf16") if f in _flags)  # AMX: bf16 matrix tiles, which oneDNN uses for bf16 matmuls
+lines = [f"# Compute settings ({a.model}, {device_name('cpu')} ({platform.machine()}){f', bf16 instructions: {_bf16}' if cpu_has_bf16() else ''}, "
+         f"torch {torch.__version__}, {torch.get_num_threads()} threads)", "",
          f"One evaluation (forward, chunked loss, backward to the vectors) at N = {a.n}, median seconds over at least {a.min_run_time:.0f} s of "
          f"repeats (`torch.utils.benchmark`), and its speed relative to eager fp32 at the same batch size:", "",
          "| setting | " + " | ".join(cols) + " | " + " | ".join(f"vs fp32, {c}" for c in cols) + " |", "|---|" + "---|" * (2 * len(cols))]
@@ -72,7 +74,7 @@ lines += ["", "Compiled settings: the first call at each batch size, in the orde
 for label, eager in [("fp32 compiled", "fp32"), ("bf16 autocast compiled", "bf16 autocast")]:
     first, steady = rows[label]; e = rows[eager][1]
     pay = [(first[B] - steady[B]) / (e[B] - steady[B]) if e[B] > steady[B] else float("inf") for B in batches]
-    lines.append(f"| {label} | " + " | ".join(f"{first[B]:.1f} s" for B in batches) + " | " + " | ".join("never" if p == float("inf") else f"{p:.0f}" for p in pay) + " |")
+    lines.append(f"| {label} | " + " | ".join(f"{first[B]:.1f} s" for B in batches) + " | " + " | ".join("never" if p == float("inf") else f"{max(p, 0):.0f}" for p in pay) + " |")
 
 # where the time goes: eager fp32 at the first batch size
 model, _ = load_model(a.model)
