@@ -25,9 +25,8 @@ __all__ = ['ARRANGEMENTS', 'TABLE1_ARRANGEMENTS', 'DEFAULT_ARRANGEMENT', 'PREFIX
            'take_tokens', 'Recipe', 'named_recipe', 'one_try', 'atomic_write', 'save_vectors', 'ResultVersionError',
            'known_fields', 'load_vectors', 'Solution', 'init_vector', 'start_vector', 'Checkpoint', 'recipe_key',
            'training_loss', 'margin_weight', 'scored_loss', 'scored_argmax', 'device_name', 'fit', 'confirmed',
-           'confirmed_without_autocast', 'token_accuracy', 'c_tokens', 'given_tokens', 'decoded_c_tokens',
-           'start_token', 'h_lm', 'nats_to_bits', 'kv_cache', 'mem_inputs', 'decode', 'reconstruct', 'compress',
-           'decode_text']
+           'one_by_one', 'token_accuracy', 'c_tokens', 'given_tokens', 'decoded_c_tokens', 'start_token', 'h_lm',
+           'nats_to_bits', 'kv_cache', 'mem_inputs', 'decode', 'reconstruct', 'compress', 'decode_text']
 
 # %% ../nbs/00_core.ipynb #ce51aa51
 @dataclass(frozen=True)
@@ -589,6 +588,16 @@ class _Ledger:
             elif self.restart and int(self.age[first]) > self.restart and (not self.patience or int(self.age[first] - self.try_rise[first]) > self.patience):
                 self.pending.append(c)  # `restart` steps taken, unsolved (and, with `patience`, no rise in the last `patience`)
 
+    def would_stop(self, act: Tensor, acc: Tensor) -> Tensor:
+        "(A,) whether each problem of `act` is in a component that `acc` would stop as solved (all its members at the rule, or enough"
+        " of a group with `group_stop`): where a fit decodes each problem alone before it counts it solved (see `one_by_one`)."
+        ok, out = (acc >= self.stop_accuracy).cpu(), torch.zeros(len(act), dtype=torch.bool)
+        comp = self.comp[act.cpu()]
+        for c in comp.unique().tolist():
+            members = comp == c; m = ok[members]
+            out[members] = bool(m.all()) or (int(members.sum()) > 1 and self.group_stop < 1 and float(m.float().mean()) >= self.group_stop)
+        return out
+
     def confirm_when_due(self, act: Tensor, acc: Tensor, recipe, confirm: Callable) -> Tensor:
         "[mem]: `confirm` (acc -> acc lowered where a greedy decode misses) the problems `act` whose decode is due; until it is, a problem"
         " whose last decode missed keeps that decode's accuracy, and once one misses, the next waits `recipe.confirm_every` evaluations."
@@ -904,6 +913,14 @@ def fit(
                                    *(["tries by age"] if r.restart else []))  # (states saved before restarts ran in `fit` do not resume it)
         _checkpointing(checkpoint, extend if recipe.optimizer == "adamw" else None, ledger, bar, e_vecs, m_vecs, sig(recipe), sig(replace(recipe, steps=0)))
 
+    def alone(act: Tensor, a: Tensor, decoded: Callable) -> Tensor:
+        "`a` (accuracies of problems `act`), lowered where a problem it would stop does not decode exactly alone, under the autocast"
+        " and without it: a problem counts as solved only on the decode of record, whatever shared its batch (`one_by_one`)."
+        due = ledger.would_stop(act, a).to(a.device)
+        if not due.any(): return a
+        return torch.where(due, confirmed(torch.where(due, a, torch.zeros_like(a)), recipe.stop_accuracy, one_by_one(decoded), scored[act],
+                                          [autocast, None]), a)
+
     # one evaluation: a forward pass of problems `act`, their losses; the ledger keeps the best and stops the finished
     def forward(a: Tensor) -> tuple:
         E = torch.stack([e_vecs[i] for i in e_idx[a].tolist()])
@@ -917,11 +934,12 @@ def fit(
         acc = hit.float().mean(1)
         if arr.teacher_forced:  # [mem]: solved only if greedy decoding reproduces the target, under the autocast and without it
             given = lambda i: tg[act[i], :1] if n > k else None  # t1, given as input where the tokenizer adds no BOS
-            acc = ledger.confirm_when_due(act, acc, recipe, lambda a: confirmed(a, recipe.stop_accuracy, lambda i, ac: decode(model, E[i].detach(),
-                            M[i].detach() if M is not None else None, arr, n, given=given(i), autocast=ac)[:, n - k:], scored[act], [autocast, None]))
-        elif autocast is not None:  # solved under autocast: only if exact without it too
-            acc = confirmed_without_autocast(model, acc, recipe.stop_accuracy, lambda i: _build_inputs(arr, n, E[i].detach(),
-                                             M[i].detach() if M is not None else None, None, pre), scored[act])
+            greedy = lambda i, ac: decode(model, E[i].detach(), M[i].detach() if M is not None else None, arr, n, given=given(i), autocast=ac)[:, n - k:]
+            # the due rows' greedy decodes together (N steps for them all), then, where that would stop a problem, its own alone
+            acc = ledger.confirm_when_due(act, acc, recipe, lambda a: alone(act, confirmed(a, recipe.stop_accuracy, greedy, scored[act], [autocast, None]), greedy))
+        else:  # one-step: the batch's evaluation, then, where that would stop a problem, its own forward pass alone (what `decode` gives)
+            acc = alone(act, acc, lambda i, ac: scored_argmax(model, _build_inputs(arr, n, E[i].detach(), M[i].detach() if M is not None else None,
+                                                                                None, pre), scored.shape[1], ac))
         ledger.record(act[live], E[live], M[live] if M is not None else None, ce[live], acc[live])
         bar.update(1); bar.set_postfix(loss=f"{float(ce.detach().sum()):.3f}", solved=f"{sum(s is not None and s.solved for s in ledger.solutions)}/{B}")
         return loss
@@ -951,16 +969,10 @@ def confirmed(
         out[full] = torch.minimum(out[full], (ids == target[full].to(ids.device)).float().mean(1).to(acc.device))
     return out
 
-def confirmed_without_autocast(
-    model,
-    acc: Tensor,                # (A,) token accuracy of one evaluation under autocast
-    stop: float,                # the stopping rule's accuracy (`Recipe.stop_accuracy`)
-    inputs: Callable,           # rows -> their inputs (embeddings), to decode again
-    target: Tensor,             # (A, K) targets at the scored positions
-) -> Tensor:                    # (A,) accuracy, lowered where a row that meets the rule under autocast does not without it
-    "Where an evaluation under autocast meets the stopping rule, decode those rows again in the model's own dtype and keep the lower"
-    " accuracy: a solution found in bf16 counts as solved only if it is exact in fp32 as well, so training goes on until it is."
-    return confirmed(acc, stop, lambda i, ac: scored_argmax(model, inputs(i), target.shape[1], ac), target, [None])
+def one_by_one(decoded: Callable) -> Callable:
+    "`decoded` (rows, autocast) -> token ids, run a row at a time: each problem decodes as `decode` decodes it alone, whatever shared"
+    " its batch (a batch's size can change how a kernel rounds a row: bf16 matrix multiplies on a CPU with AMX, for one)."
+    return lambda rows, ac: torch.cat([decoded(rows[j:j + 1], ac) for j in range(len(rows))])
 
 def _micro_batches(forward: Callable, vectors: Callable, act: Tensor, micro: int) -> tuple:
     "One evaluation of problems `act`, `micro` at a time: each pass's forward and backward in turn, the vectors' gradients summed. The"

@@ -43,7 +43,7 @@ def dtype_name(dtype) -> str | None:
 def compute_tag(model=None, autocast=None, dtype=None) -> str:
     "The compute settings that change a result's numbers: the model's dtype (or `dtype`, a name) and the autocast dtype, e.g. 'float32'."
     dt = dtype if dtype is not None else model.get_input_embeddings().weight.dtype if model is not None else "float32"
-    # under autocast a problem is solved only once exact without it too (`core.confirmed_without_autocast`): '+confirmed' says so
+    # under autocast a problem is solved only once exact without it too (`core.confirmed`): '+confirmed' says so
     return dtype_name(dt) + ("" if autocast is None else f"+autocast:{dtype_name(autocast)}+confirmed")
 
 @dataclass(frozen=True)
@@ -81,9 +81,11 @@ class Job:
         d = asdict(self); d["target"] = list(self.target)
         d["recipe"] = recipe_key(self.recipe)  # without the fields that do not change this job's fit (`LATER_FIELDS`, `warm_start`)
         if d["frozen"] is None: d.pop("frozen")  # keys of jobs that freeze nothing are those of before the option
-        if get_arrangement(self.arrangement).teacher_forced:  # [mem]: a fit stops only once greedy decoding reproduces the target
-            d["stop"] = "greedy decode"  # (`core.confirmed`), where runs before stopped once teacher forcing was exact
-        else: d["recipe"].pop("confirm_every", None)  # how often a [mem] fit decodes: nothing to a one-step fit
+        # a fit stops only once each problem's own decode, alone, reproduces its target (`core.confirmed`, `core.one_by_one`): runs
+        # before decoded [mem] problems in batches ("greedy decode"), and before that stopped once teacher forcing was exact (no
+        # "stop"); one-step problems stopped on their batch's evaluation (confirmed without autocast, in a batch, under autocast)
+        if get_arrangement(self.arrangement).teacher_forced: d["stop"] = "greedy decode, then alone"  # [mem]: together first, as before
+        else: d["recipe"].pop("confirm_every", None); d["stop"] = "decode alone"  # how often a [mem] fit decodes: nothing to a one-step fit
         d["results_version"] = RESULTS_VERSION; d["compute"] = compute
         return hashlib.sha256(json.dumps(d, sort_keys=True, default=str).encode()).hexdigest()[:32]
 
