@@ -13,7 +13,8 @@ have held them) and each alone, under bf16 autocast and in fp32, and counts the 
 import argparse
 from pathlib import Path
 import torch
-from onestep.core import decode, get_arrangement, token_accuracy
+import pandas as pd
+from onestep.core import decode, get_arrangement, reconstruct
 from onestep.models import load_model
 from onestep.store import Store
 from onestep.throughput import machine
@@ -35,13 +36,13 @@ rows = []
 for (n, arr, prefix), d in df.groupby(["n", "arrangement", "prefix"]):
     sols = [store.get(k) for k in d.key]
     for ac in (torch.bfloat16, None):
-        alone = [decode(model, s.e, s.m, arr, n, prefix, autocast=ac)[0] for s in sols]
+        alone = [torch.tensor(reconstruct(model, s, ac)[0]) for s in sols]  # as the store records it
         batched = []
         for i in range(0, len(sols), a.batch):
             part = sols[i:i + a.batch]
             batched += list(decode(model, torch.stack([s.e for s in part]), torch.stack([s.m for s in part]) if part[0].m is not None else None,
                                    arr, n, prefix, autocast=ac))
-        exact = lambda ids, s: float(token_accuracy(ids, torch.tensor(s.target))) == 1.0
+        exact = lambda ids, s: ids.tolist() == list(s.target)
         rows.append({"N": n, "arrangement": arr, "compute": "bf16 autocast" if ac is not None else "fp32", "solutions": len(sols),
                      "tokens that differ": int(sum((x != y).sum() for x, y in zip(alone, batched))), "tokens": len(sols) * n,
                      "solutions that differ": sum(bool((x != y).any()) for x, y in zip(alone, batched)),
@@ -49,7 +50,6 @@ for (n, arr, prefix), d in df.groupby(["n", "arrangement", "prefix"]):
                      "exact in a batch": sum(exact(y, s) for y, s in zip(batched, sols))})
         print(rows[-1], flush=True)
 
-import pandas as pd
 t = pd.DataFrame(rows)
 text = "\n".join([f"# Decoded alone and in a batch ({a.model}, {machine('cpu')})", "",
                   f"Every one-step solution of {a.model} in `{a.store}`" + (f" whose text id starts with `{a.texts}`" if a.texts else "") + f" ({len(df)} solutions), decoded in batches of {a.batch} (per length, "

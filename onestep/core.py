@@ -582,11 +582,15 @@ class _Ledger:
                 for j in members: self.try_best[int(act[j])] = mean_acc; self.try_rise[int(act[j])] = self.age[int(act[j])]
             ok = acc[members] >= self.stop_accuracy
             solved = bool(ok.all())
-            enough = len(members) > 1 and self.group_stop < 1 and float(ok.float().mean()) >= self.group_stop
+            enough = self._enough(ok)
             if solved or enough or k >= self.budget:
                 for j, o in zip(members, ok.tolist()): self._stop(int(act[j]), solved or (enough and o))
             elif self.restart and int(self.age[first]) > self.restart and (not self.patience or int(self.age[first] - self.try_rise[first]) > self.patience):
                 self.pending.append(c)  # `restart` steps taken, unsolved (and, with `patience`, no rise in the last `patience`)
+
+    def _enough(self, ok: Tensor) -> bool:
+        "Whether a component of several problems, `ok` of them solved, stops on `group_stop` (enough of them), though not all are."
+        return len(ok) > 1 and self.group_stop < 1 and float(ok.float().mean()) >= self.group_stop
 
     def would_stop(self, act: Tensor, acc: Tensor) -> Tensor:
         "(A,) whether each problem of `act` is in a component that `acc` would stop as solved (all its members at the rule, or enough"
@@ -594,8 +598,8 @@ class _Ledger:
         ok, out = (acc >= self.stop_accuracy).cpu(), torch.zeros(len(act), dtype=torch.bool)
         comp = self.comp[act.cpu()]
         for c in comp.unique().tolist():
-            members = comp == c; m = ok[members]
-            out[members] = bool(m.all()) or (int(members.sum()) > 1 and self.group_stop < 1 and float(m.float().mean()) >= self.group_stop)
+            members = comp == c
+            out[members] = bool(ok[members].all()) or self._enough(ok[members])
         return out
 
     def confirm_when_due(self, act: Tensor, acc: Tensor, recipe, confirm: Callable) -> Tensor:
