@@ -25,8 +25,8 @@ __all__ = ['ARRANGEMENTS', 'TABLE1_ARRANGEMENTS', 'DEFAULT_ARRANGEMENT', 'PREFIX
            'take_tokens', 'Recipe', 'named_recipe', 'one_try', 'atomic_write', 'save_vectors', 'ResultVersionError',
            'known_fields', 'load_vectors', 'Solution', 'init_vector', 'start_vector', 'Checkpoint', 'recipe_key',
            'training_loss', 'margin_weight', 'scored_loss', 'scored_argmax', 'device_name', 'fit', 'confirmed',
-           'one_by_one', 'token_accuracy', 'c_tokens', 'given_tokens', 'decoded_c_tokens', 'start_token', 'h_lm',
-           'nats_to_bits', 'kv_cache', 'mem_inputs', 'decode', 'reconstruct', 'compress', 'decode_text']
+           'one_by_one', 'stop_rule', 'token_accuracy', 'c_tokens', 'given_tokens', 'decoded_c_tokens', 'start_token',
+           'h_lm', 'nats_to_bits', 'kv_cache', 'mem_inputs', 'decode', 'reconstruct', 'compress', 'decode_text']
 
 # %% ../nbs/00_core.ipynb #ce51aa51
 @dataclass(frozen=True)
@@ -977,6 +977,12 @@ def one_by_one(decoded: Callable) -> Callable:
     "`decoded` (rows, autocast) -> token ids, run a row at a time: each problem decodes as `decode` decodes it alone, whatever shared"
     " its batch (a batch's size can change how a kernel rounds a row: bf16 matrix multiplies on a CPU with AMX, for one)."
     return lambda rows, ac: torch.cat([decoded(rows[j:j + 1], ac) for j in range(len(rows))])
+
+def stop_rule(arrangement) -> str:
+    "What a fit of this arrangement checks before it counts a problem solved. Keys of kept results name it (`Job.key`, long fits),"
+    " so results fitted under an earlier rule compute again: one-step, each problem's decode alone (`one_by_one`), under the fit's"
+    " autocast and without; [mem], the due problems' greedy decodes together, then alone for those it would stop."
+    return "greedy decode, then alone" if get_arrangement(arrangement).teacher_forced else "decode alone"
 
 def _micro_batches(forward: Callable, vectors: Callable, act: Tensor, micro: int) -> tuple:
     "One evaluation of problems `act`, `micro` at a time: each pass's forward and backward in turn, the vectors' gradients summed. The"

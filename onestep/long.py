@@ -14,7 +14,7 @@ import torch
 from torch import Tensor
 from .core import (FAST_LR01_RECIPE, Recipe, Solution, fit, decode, get_arrangement, check_length, take_tokens,
                           text_prefix, save_vectors, load_vectors, known_fields, _check_vectors, Checkpoint, RESULTS_VERSION,
-                          _signature, atomic_write, _check_encoder, _problem_id)
+                          _signature, atomic_write, _check_encoder, _problem_id, stop_rule)
 from .store import dtype_name
 
 # %% auto #0
@@ -41,6 +41,7 @@ class LongSolution:
     recipe: dict = field(default_factory=dict)
     autocast: str = "none"    # what the fits ran under ('none' or a dtype name); a chunk is exact when its decode without autocast is
     m_source: str = "learned" # the shared m: 'learned' on the text's first chunks, 'given:<sha256 prefix>' (`compress_long`'s m) or 'encoder:<digest prefix>' (its encoder)
+    stop: str = "in a batch"  # when a chunk's fit counted it solved (`onestep.core.stop_rule`); files from before fits decoded each problem alone say 'in a batch'
 
     @property
     def K(self) -> int: return len(self.bounds)
@@ -129,7 +130,8 @@ def _kept_fit(work: Path | None, model, targets: list, arrangement, recipe: Reci
     given = [x.m for x in kw.get("init") or [] if getattr(x, "m", None) is not None][:1]  # the shared m a fit starts from, if any
     starts = [x.e for x in kw.get("init") or [] if getattr(x, "e", None) is not None]    # and the e's, if given (an encoder's)
     key = _signature(targets, seeds, get_arrangement(arrangement).name, asdict(recipe), str(autocast), getattr(model, "onestep_name", ""),
-                     RESULTS_VERSION, {k: v for k, v in kw.items() if k != "init"}, *given, *([torch.stack(starts)] if starts else []))
+                     RESULTS_VERSION, stop_rule(arrangement), {k: v for k, v in kw.items() if k != "init"}, *given,
+                     *([torch.stack(starts)] if starts else []))
     kept = Path(work) / f"{key}.done.pt"
     if kept.exists(): return [Solution(**d) for d in torch.load(kept, weights_only=True)]
     out = fit(model, targets, arrangement, recipe, seeds, autocast=autocast, progress=progress, checkpoint=Checkpoint(Path(work) / f"{key}.pt", **CHECKPOINTS), **kw)
@@ -256,7 +258,7 @@ def compress_long(
     evals, tries, seeds = [s.evaluations for s in sols], [1] * len(bounds), [seed] * len(bounds)
     def score(sols, bounds):
         lens = [b - a for a, b in bounds]
-        out = decode_chunks(model, torch.stack([s.e for s in sols]), shared if shared is not None else  # without autocast: as `fit` stops
+        out = decode_chunks(model, torch.stack([s.e for s in sols]), shared if shared is not None else  # as `decode_long` emits them: one batched pass, no autocast
                             (torch.stack([s.m for s in sols]) if sols[0].m is not None else None), lens, arrangement, recipe.prefix)
         return [float(torch.tensor(o).eq(torch.tensor(ids[a:b])).float().mean()) for o, (a, b) in zip(out, bounds)]
     acc = score(sols, bounds)
@@ -296,7 +298,8 @@ def compress_long(
     return LongSolution(e=torch.stack([s.e.detach().cpu() for s in sols]), m=m, target=ids, bounds=bounds, accuracy=acc,
                         evaluations=evals, tries=tries, seeds=seeds, arrangement=get_arrangement(arrangement).name,
                         model=sols[0].model, chunk=chunk, prefix=sols[0].prefix, seconds=time.perf_counter() - t0,
-                        recipe=json.loads(json.dumps(asdict(recipe))), autocast=dtype_name(autocast) or "none", m_source=m_source)
+                        recipe=json.loads(json.dumps(asdict(recipe))), autocast=dtype_name(autocast) or "none", m_source=m_source,
+                        stop=stop_rule(arrangement))
 
 # %% ../nbs/08_long.ipynb #2691aaa4
 def kept_long_fit(path, text, model, tokenizer, **kw) -> LongSolution:
@@ -310,7 +313,7 @@ def kept_long_fit(path, text, model, tokenizer, **kw) -> LongSolution:
     if a["encoder"] is not None: a["m"] = None  # the encoder brings it
     want = {"target": take_tokens(text, tokenizer), "chunk": a["chunk"], "model": getattr(model, "onestep_name", ""), "m_source": source,
             "arrangement": get_arrangement(a["arrangement"]).name, "recipe": json.loads(json.dumps(asdict(a["recipe"]))),
-            "autocast": dtype_name(a["autocast"]) or "none"}
+            "autocast": dtype_name(a["autocast"]) or "none", "stop": stop_rule(a["arrangement"])}
     if isinstance(old, LongSolution) and all(getattr(old, k) == v for k, v in want.items()) \
             and (old.m is None or old.K == 1 or (len(old.m) == 1) == a["share_m"]):
         return old

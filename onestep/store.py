@@ -14,7 +14,7 @@ from typing import Callable, Iterable, Sequence
 import pandas as pd
 from tqdm.auto import tqdm
 from .core import (Recipe, PAPER_RECIPE, DEFAULT_ARRANGEMENT, RESULTS_VERSION, Solution, recipe_key, fit, reconstruct, given_tokens,
-                          get_arrangement, ResultVersionError, Checkpoint, atomic_write, device_name)
+                          get_arrangement, ResultVersionError, Checkpoint, atomic_write, device_name, stop_rule)
 
 # %% auto #0
 __all__ = ['project_root', 'resolve', 'dtype_name', 'compute_tag', 'Job', 'share_groups', 'late_loss_drop', 'Store',
@@ -84,8 +84,8 @@ class Job:
         # a fit stops only once each problem's own decode, alone, reproduces its target (`core.confirmed`, `core.one_by_one`): runs
         # before decoded [mem] problems in batches ("greedy decode"), and before that stopped once teacher forcing was exact (no
         # "stop"); one-step problems stopped on their batch's evaluation (confirmed without autocast, in a batch, under autocast)
-        if get_arrangement(self.arrangement).teacher_forced: d["stop"] = "greedy decode, then alone"  # [mem]: together first, as before
-        else: d["recipe"].pop("confirm_every", None); d["stop"] = "decode alone"  # how often a [mem] fit decodes: nothing to a one-step fit
+        if not get_arrangement(self.arrangement).teacher_forced: d["recipe"].pop("confirm_every", None)  # how often a [mem] fit decodes: nothing to a one-step fit
+        d["stop"] = stop_rule(self.arrangement)
         d["results_version"] = RESULTS_VERSION; d["compute"] = compute
         return hashlib.sha256(json.dumps(d, sort_keys=True, default=str).encode()).hexdigest()[:32]
 
