@@ -12,12 +12,12 @@ import pandas as pd
 from .store import resolve
 
 # %% auto #0
-__all__ = ['AUTOCASTS', 'check_params', 'check_values', 'as_list', 'budget_cell', 'read_budget_cell', 'misses_table', 'mean_std',
-           'save_table', 'save_figure', 'committed_table']
+__all__ = ['AUTOCASTS', 'RUN_FILE', 'check_params', 'check_values', 'as_list', 'budget_cell', 'read_budget_cell', 'misses_table',
+           'mean_std', 'save_table', 'save_figure', 'record_run', 'run_records', 'committed_table']
 
 # %% ../nbs/00d_report.ipynb #0f14befd
-def check_params(**params) -> None:
-    "Check papermill parameters: each keyword is name=(value, expected type or tuple of types)."
+def check_params(**params) -> dict:
+    "Check papermill parameters: each keyword is name=(value, expected type or tuple of types). Returns {name: value} (see `record_run`)."
     for name, (value, typ) in params.items():
         types = typ if isinstance(typ, tuple) else (typ,)
         ok = isinstance(value, types) and not (isinstance(value, bool) and bool not in types)
@@ -26,6 +26,7 @@ def check_params(**params) -> None:
             want = " or ".join(t.__name__ for t in types)
             raise TypeError(f"parameter {name!r} must be {want}, got {value!r} ({type(value).__name__}); "
                             f"with papermill pass e.g. -p {name} <value> or a YAML parameter file (-f)")
+    return {name: value for name, (value, _) in params.items()}
 
 AUTOCASTS = ("none", "bfloat16", "float16", "auto")  # the `autocast` parameter's names
 
@@ -106,6 +107,45 @@ def save_figure(fig, out_dir, name: str) -> Path:
         fig.savefig(out / f"{name}.svg", metadata={"Date": None, "Creator": None})
         fig.savefig(out / f"{name}.png", dpi=150, metadata={"Software": None})
     return out / f"{name}.png"
+
+# %% ../nbs/00d_report.ipynb #e74e918b
+RUN_FILE = "run.json"  # what `record_run` writes into a section's output folder
+
+def record_run(out_dir, notebook: str, params: dict) -> Path:
+    "Write `out_dir/run.json`: what produced the files beside it (this notebook, its parameters, the results version and stop rules"
+    " of the code, package versions, the machine, when it finished). A section notebook calls it last, once its tables are saved."
+    import datetime, importlib.metadata, json, os, torch
+    from onestep.core import RESULTS_VERSION, DEFAULT_ARRANGEMENT, stop_rule, device_name
+    def version(p):
+        try: return importlib.metadata.version(p)
+        except importlib.metadata.PackageNotFoundError: return None
+    from onestep.models import autocast_dtype
+    from onestep.store import dtype_name
+    flags = Path("/proc/cpuinfo").read_text().split() if Path("/proc/cpuinfo").exists() else []
+    ac = dtype_name(autocast_dtype(params["autocast"], params.get("device", "cpu"))) or "none" if "autocast" in params else None  # 'auto', resolved here
+    info = {"notebook": notebook, "parameters": params, "autocast": ac, "results_version": RESULTS_VERSION,
+            "stop": {"one-step": stop_rule(DEFAULT_ARRANGEMENT), "[mem]": stop_rule("mem1")},
+            "versions": {p: version(p) for p in ("onestep", "torch", "transformers")},
+            "machine": {"cpu": device_name("cpu"), "cores": os.cpu_count(), "bf16": sorted({f for f in flags if f in ("avx512_bf16", "amx_bf16")}),
+                        "gpu": device_name("cuda") if torch.cuda.is_available() else None},
+            "finished": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")}
+    out = resolve(out_dir); out.mkdir(parents=True, exist_ok=True)
+    (out / RUN_FILE).write_text(json.dumps(info, indent=1, sort_keys=True, default=str) + "\n")
+    return out / RUN_FILE
+
+def run_records(root="figures") -> pd.DataFrame:
+    "One row per output folder under `root`: what its `run.json` says produced it (folders without one: NaN, written before `record_run`)."
+    import json
+    rows = []
+    for d in sorted(p for p in resolve(root).iterdir() if p.is_dir()):
+        f = d / RUN_FILE
+        r = json.loads(f.read_text()) if f.is_file() else {}
+        p = r.get("parameters", {})
+        rows.append({"folder": d.name, "notebook": r.get("notebook"), "recipe": p.get("recipe"), "lr": p.get("lr"), "steps": p.get("steps"),
+                     "autocast": r.get("autocast", p.get("autocast")), "results version": r.get("results_version"),
+                     "stop (one-step)": r.get("stop", {}).get("one-step"), "cpu": r.get("machine", {}).get("cpu"),
+                     "finished": (r.get("finished") or "")[:10] or None})
+    return pd.DataFrame(rows)
 
 # %% ../nbs/00d_report.ipynb #ec20db9a
 def committed_table(

@@ -55,6 +55,7 @@ def test_throughput_decodes_the_capacity_sections_solutions(tmp_path):
     assert dec.exact.all()  # every decoder reproduces the reconstructed texts
     for f in ["fig3_throughput.md", "fig3_throughput.csv", "time_vs_length.md", "fig3_throughput.png", "machine.txt"]:
         assert (tmp_path / "tp" / f).stat().st_size > 0, f
+    _assert_recorded(tmp_path / "tp", "06_throughput", tp)
 
 
 def _execute(name, tmp_path, params):
@@ -70,7 +71,14 @@ def _run(name, tmp_path, **over):
                                progress_bar=False, kernel_name="python3", cwd=str(tmp_path))
 
 
-def _digest(d): return {f.name: hashlib.sha256(f.read_bytes()).hexdigest() for f in sorted(Path(d).iterdir())}
+def _digest(d): return {f.name: hashlib.sha256(f.read_bytes()).hexdigest() for f in sorted(Path(d).iterdir()) if f.name != "run.json"}  # run.json: when it ran
+
+
+def _assert_recorded(out, name, params):
+    "run.json beside a section's outputs names the notebook and the parameters it ran with."
+    import json
+    r = json.loads((Path(out) / "run.json").read_text())
+    assert r["notebook"] == name and all(r["parameters"][k] == v for k, v in params.items()), r
 
 
 @pytest.mark.slow
@@ -79,6 +87,7 @@ def test_section_runs_resumes_and_is_byte_stable(name, tmp_path):
     _run(name, tmp_path)
     out = tmp_path / "out"
     for f in SECTIONS[name][1]: assert (out / f).stat().st_size > 0, f
+    _assert_recorded(out, name, SECTIONS[name][0])
     first = _digest(out)
     n_results = len(list((tmp_path / "store").glob("*/*.safetensors")))
     assert n_results > 0
@@ -116,6 +125,7 @@ def test_section_runs_end_to_end_on_a_tiny_model(name, tmp_path):
     _execute(name, tmp_path, p)
     assert (tmp_path / file).stat().st_size > 0
     for f in outputs: assert (tmp_path / "out" / f).stat().st_size > 0, f
+    _assert_recorded(tmp_path / "out", name, params)
     _assert_reads_cleanly(tmp_path / f"{name}.out.ipynb")
 
 
