@@ -134,14 +134,16 @@ def record_run(out_dir, notebook: str, params: dict) -> Path:
     return out / RUN_FILE
 
 def run_records(root="figures") -> pd.DataFrame:
-    "One row per output folder under `root`: what its `run.json` says produced it (folders without one: NaN, written before `record_run`)."
+    "One row per folder under `root` that holds files (at any depth: 'a/b'), with what its `run.json` says produced it (NaN where it"
+    " has none: written before `record_run`)."
     import json
+    root = resolve(root)
     rows = []
-    for d in sorted(p for p in resolve(root).iterdir() if p.is_dir()):
-        f = d / RUN_FILE
+    for d in sorted((p for p in root.rglob("*") if p.is_dir() and any(f.is_file() for f in p.iterdir())), key=lambda p: p.relative_to(root).as_posix()):
+        f, name = d / RUN_FILE, d.relative_to(root).as_posix()
         r = json.loads(f.read_text()) if f.is_file() else {}
         p = r.get("parameters", {})
-        rows.append({"folder": d.name, "notebook": r.get("notebook"), "recipe": p.get("recipe"), "lr": p.get("lr"), "steps": p.get("steps"),
+        rows.append({"folder": name, "notebook": r.get("notebook"), "recipe": p.get("recipe"), "lr": p.get("lr"), "steps": p.get("steps"),
                      "autocast": r.get("autocast", p.get("autocast")), "results version": r.get("results_version"),
                      "stop (one-step)": r.get("stop", {}).get("one-step"), "cpu": r.get("machine", {}).get("cpu"),
                      "finished": (r.get("finished") or "")[:10] or None})
