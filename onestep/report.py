@@ -116,11 +116,11 @@ def record_run(out_dir, notebook: str, params: dict) -> Path:
     " of the code, package versions, the machine, when it finished). A section notebook calls it last, once its tables are saved."
     import datetime, importlib.metadata, json, os, torch
     from onestep.core import RESULTS_VERSION, DEFAULT_ARRANGEMENT, stop_rule, device_name
+    from onestep.models import autocast_dtype
+    from onestep.store import dtype_name
     def version(p):
         try: return importlib.metadata.version(p)
         except importlib.metadata.PackageNotFoundError: return None
-    from onestep.models import autocast_dtype
-    from onestep.store import dtype_name
     flags = Path("/proc/cpuinfo").read_text().split() if Path("/proc/cpuinfo").exists() else []
     ac = dtype_name(autocast_dtype(params["autocast"], params.get("device", "cpu"))) or "none" if "autocast" in params else None  # 'auto', resolved here
     info = {"notebook": notebook, "parameters": params, "autocast": ac, "results_version": RESULTS_VERSION,
