@@ -14,7 +14,7 @@ from pathlib import Path
 import torch
 import torch.utils.benchmark as tb
 from onestep.core import get_arrangement, prefix_embedding, embedding_std, scored_loss, _build_inputs, device_name
-from onestep.models import load_model, cpu_has_bf16
+from onestep.models import load_model, cpu_has_bf16, cpu_bf16_flags
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--model", default="smollm2-135m")
@@ -56,8 +56,7 @@ for label, ac, comp in settings:
     del model
 
 cols = [f"B={B}" for B in batches]
-_flags = {w for l in (Path("/proc/cpuinfo").read_text().splitlines() if Path("/proc/cpuinfo").exists() else []) if l.startswith("flags") for w in l.split(":", 1)[-1].split()}
-_bf16 = ", ".join(f for f in ("avx512_bf16", "amx_bf16") if f in _flags)  # AMX: bf16 matrix tiles, which oneDNN uses for bf16 matmuls
+_bf16 = ", ".join(cpu_bf16_flags())  # AMX: bf16 matrix tiles, which oneDNN uses for bf16 matmuls
 lines = [f"# Compute settings ({a.model}, {device_name('cpu')} ({platform.machine()}){f', bf16 instructions: {_bf16}' if cpu_has_bf16() else ''}, "
          f"torch {torch.__version__}, {torch.get_num_threads()} threads)", "",
          f"One evaluation (forward, chunked loss, backward to the vectors) at N = {a.n}, median seconds over at least {a.min_run_time:.0f} s of "

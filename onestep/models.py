@@ -14,8 +14,8 @@ import platformdirs
 
 # %% auto #0
 __all__ = ['MODELS', 'DEFAULT_MODEL', 'PAPER_MODELS', 'ModelSpec', 'model_table', 'model_table_markdown', 'UnknownModelError',
-           'ModelUnavailableError', 'cache_dir', 'package_file', 'load_model', 'cpu_has_bf16', 'autocast_dtype',
-           'each_model']
+           'ModelUnavailableError', 'cache_dir', 'package_file', 'load_model', 'cpu_bf16_flags', 'cpu_has_bf16',
+           'autocast_dtype', 'each_model']
 
 # %% ../nbs/00a_models.ipynb #c67ddaa0
 @dataclass(frozen=True)
@@ -269,13 +269,17 @@ def load_model(
     return model, tok
 
 # %% ../nbs/00a_models.ipynb #757e8c6a
-def cpu_has_bf16(cpuinfo: str | None = None) -> bool:
-    "Whether this CPU has bf16 instructions (AVX512-BF16 or AMX-BF16), read from /proc/cpuinfo's flags (or the text given)."
+def cpu_bf16_flags(cpuinfo: str | None = None) -> list[str]:
+    "This CPU's bf16 instruction sets among AVX512-BF16 and AMX-BF16 (bf16 matrix tiles), read from /proc/cpuinfo's flags (or the text given)."
     if cpuinfo is None:
         from pathlib import Path
         f = Path("/proc/cpuinfo"); cpuinfo = f.read_text() if f.exists() else ""
     flags = {w for l in cpuinfo.splitlines() if l.startswith("flags") for w in l.split(":", 1)[-1].split()}
-    return bool(flags & {"avx512_bf16", "amx_bf16"})
+    return [f for f in ("avx512_bf16", "amx_bf16") if f in flags]
+
+def cpu_has_bf16(cpuinfo: str | None = None) -> bool:
+    "Whether this CPU has bf16 instructions (AVX512-BF16 or AMX-BF16), read from /proc/cpuinfo's flags (or the text given)."
+    return bool(cpu_bf16_flags(cpuinfo))
 
 def autocast_dtype(name: str, device: str = "cpu"):
     "The torch dtype an `autocast` parameter names ('bfloat16', 'float16'), None for 'none'; 'auto': bf16 where `device` has it."

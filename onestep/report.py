@@ -116,17 +116,16 @@ def record_run(out_dir, notebook: str, params: dict) -> Path:
     " of the code, package versions, the machine, when it finished). A section notebook calls it last, once its tables are saved."
     import datetime, importlib.metadata, json, os, torch
     from onestep.core import RESULTS_VERSION, DEFAULT_ARRANGEMENT, stop_rule, device_name
-    from onestep.models import autocast_dtype
+    from onestep.models import autocast_dtype, cpu_bf16_flags
     from onestep.store import dtype_name
     def version(p):
         try: return importlib.metadata.version(p)
         except importlib.metadata.PackageNotFoundError: return None
-    flags = Path("/proc/cpuinfo").read_text().split() if Path("/proc/cpuinfo").exists() else []
     ac = dtype_name(autocast_dtype(params["autocast"], params.get("device", "cpu"))) or "none" if "autocast" in params else None  # 'auto', resolved here
     info = {"notebook": notebook, "parameters": params, "autocast": ac, "results_version": RESULTS_VERSION,
             "stop": {"one-step": stop_rule(DEFAULT_ARRANGEMENT), "[mem]": stop_rule("mem1")},
             "versions": {p: version(p) for p in ("onestep", "torch", "transformers")},
-            "machine": {"cpu": device_name("cpu"), "cores": os.cpu_count(), "bf16": sorted({f for f in flags if f in ("avx512_bf16", "amx_bf16")}),
+            "machine": {"cpu": device_name("cpu"), "cores": os.cpu_count(), "bf16": cpu_bf16_flags(),
                         "gpu": device_name("cuda") if torch.cuda.is_available() else None},
             "finished": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")}
     out = resolve(out_dir); out.mkdir(parents=True, exist_ok=True)
