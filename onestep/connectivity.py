@@ -19,9 +19,9 @@ from .core import (Recipe, one_try, Solution, RESULTS_VERSION, PHASES, _Ledger, 
 from .store import Store, compute_tag, resolve, batch_sizer
 
 # %% auto #0
-__all__ = ['PATH_COLUMNS', 'LENGTH_COLUMNS', 'CROSS_COLUMNS', 'CURVE_NAMES', 'VECTORS', 'bezier', 'arc_length', 'fit_curves',
-           'path_accuracy', 'CurveJob', 'run_curves', 'curve_recipe', 'connectivity_study', 'connectivity_table',
-           'plot_fig6']
+__all__ = ['PATH_COLUMNS', 'LENGTH_COLUMNS', 'CROSS_COLUMNS', 'CURVE_NAMES', 'PAPER_LENGTH_RATIO', 'VECTORS', 'bezier',
+           'arc_length', 'fit_curves', 'path_accuracy', 'CurveJob', 'run_curves', 'curve_recipe', 'connectivity_study',
+           'connectivity_table', 'plot_fig6']
 
 # %% ../nbs/05_connectivity.ipynb #9bdb40f7
 def bezier(t: torch.Tensor, ends: torch.Tensor, controls: torch.Tensor) -> torch.Tensor:
@@ -114,6 +114,7 @@ PATH_COLUMNS = ["model", "text_id", "pair", "path", "t", "accuracy"]  # a table 
 LENGTH_COLUMNS = ["model", "text_id", "pair", "path", "length_ratio", "min_accuracy", "late_loss_drop"]  # one row per fitted curve
 CROSS_COLUMNS = ["model", "text A", "text B", "t", "accuracy vs A", "accuracy vs B", "midpoint decodes to"]  # segments between texts
 CURVE_NAMES = {1: "quadratic Bezier", 2: "cubic Bezier"}  # curves by their control points
+PAPER_LENGTH_RATIO = 1.2  # the paper's largest length of a Bezier curve over its straight segment ("Proto-tokens interpretation", Fig 6)
 VECTORS = ("e", "e-joint", "em")  # 'e': one m learned on other texts, frozen; 'e-joint': one m trained with every solution; 'em': own m, curves in (e, m)
 
 @torch.no_grad()
@@ -267,7 +268,8 @@ def plot_fig6(paths: pd.DataFrame, lengths: pd.DataFrame, reason: str | None = N
     if len(paths): a1.legend(fontsize=8)
     if len(lengths):
         sns.histplot(data=lengths, x="length_ratio", hue="path", palette=colors, element="step", ax=a2)
-        a2.axvline(1.2, color="grey", ls=":", lw=1); a2.text(1.2, a2.get_ylim()[1] * 0.95, " paper's max 1.2", fontsize=7, color="grey")
+        a2.axvline(PAPER_LENGTH_RATIO, color="grey", ls=":", lw=1)
+        a2.text(PAPER_LENGTH_RATIO, a2.get_ylim()[1] * 0.95, f" paper's max {PAPER_LENGTH_RATIO:g}", fontsize=7, color="grey")
     a2.set(xlabel="curve length / segment length", title="Length of the fitted curves")
     fig.tight_layout()
     plt.close(fig)  # shown once: by the cell that displays the returned figure
