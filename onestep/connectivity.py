@@ -21,7 +21,7 @@ from .store import Store, compute_tag, resolve, batch_sizer
 # %% auto #0
 __all__ = ['PATH_COLUMNS', 'LENGTH_COLUMNS', 'CROSS_COLUMNS', 'CURVE_NAMES', 'PAPER_LENGTH_RATIO', 'VECTORS', 'bezier',
            'arc_length', 'fit_curves', 'path_accuracy', 'CurveJob', 'run_curves', 'curve_recipe', 'connectivity_study',
-           'connectivity_table', 'plot_fig6']
+           'connectivity_table', 'ends_table', 'plot_fig6']
 
 # %% ../nbs/05_connectivity.ipynb #9bdb40f7
 def bezier(t: torch.Tensor, ends: torch.Tensor, controls: torch.Tensor) -> torch.Tensor:
@@ -252,6 +252,12 @@ def connectivity_table(paths: pd.DataFrame, lengths: pd.DataFrame) -> pd.DataFra
         if "late_loss_drop" in lengths:  # the fit had converged where its loss no longer fell over its last half
             t["curve fit: loss drop, last half (max)"] = lg.late_loss_drop.max()
     return t
+
+def ends_table(sols: pd.DataFrame, exact: float = 0.99) -> pd.DataFrame:
+    "Per (model, text): the solutions fitted (one per seed), how many decode exactly (a path needs two), and the lowest decoded accuracy."
+    ok = sols.assign(exact=sols.decoded_accuracy >= exact)
+    return ok.groupby(["model", "text_id"], sort=False).agg(solutions=("exact", "size"), exact=("exact", "sum"),
+                                                           lowest_accuracy=("decoded_accuracy", "min"))
 
 def plot_fig6(paths: pd.DataFrame, lengths: pd.DataFrame, reason: str | None = None):
     "Left: decoded accuracy against t, a thin line per pair and the mean per path; right: curve length / segment length (`reason`: why there is nothing)."
