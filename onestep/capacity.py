@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 import pandas as pd
 import torch
-from .core import Recipe, take_tokens, h_lm, get_arrangement, decoded_c_tokens
+from .core import Recipe, take_tokens, h_lm, get_arrangement, decoded_c_tokens, EXACT
 from .store import Job, Store, run_jobs, share_groups, compute_tag
 from .report import mean_std, save_table, save_figure, check_values, misses_table
 
@@ -30,7 +30,7 @@ def capacity_search(
     seeds: list[int],               # seeds per text
     share_m: bool,                  # one m for all texts and seeds at a length
     store: Store,                   # results store
-    threshold: float = 0.99,        # decoded accuracy that counts as reconstructed
+    threshold: float = EXACT,       # decoded accuracy that counts as reconstructed
     stop_after_failure: bool = True,
     batch_size: int = 16,
     autocast=None,

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import torch
 from tqdm.auto import tqdm
-from .core import (Recipe, one_try, Solution, RESULTS_VERSION, PHASES, _Ledger, _build_inputs, scored_loss, decode, Checkpoint, recipe_key,
+from .core import (Recipe, one_try, Solution, RESULTS_VERSION, PHASES, _Ledger, _build_inputs, scored_loss, decode, Checkpoint, recipe_key, EXACT,
                           _checkpointing, _signature,
                           get_arrangement, prefix_embedding)
 from .store import Store, compute_tag, resolve, batch_sizer
@@ -211,7 +211,7 @@ def connectivity_study(
     jobs = [Job(name, t.id, tuple(take_tokens(t, tokenizer, n)), recipe=recipe, seed=s, tag="connectivity", **extra) for t in texts for s in seeds]
     if vectors == "e-joint": jobs = share_groups(jobs, len(jobs), "m")  # the paper's: one m trained with every solution, the curves in e
     sols = run_jobs(jobs, model, store, batch_size=batch_size, autocast=autocast, executor=executor).assign(model=name)
-    ok = sols[sols.decoded_accuracy >= 0.99]
+    ok = sols[sols.decoded_accuracy >= EXACT]
     pairs = [(a, b) for _, g in ok.groupby("text_id", sort=False) for a, b in combinations(g.key, 2)]
     curves = {c: run_curves([CurveJob(name, a, b, curves_recipe, c, "em" if vectors == "em" else "e", points=points) for a, b in pairs],
                             model, store, batch_size, autocast)
@@ -253,7 +253,7 @@ def connectivity_table(paths: pd.DataFrame, lengths: pd.DataFrame) -> pd.DataFra
             t["curve fit: loss drop, last half (max)"] = lg.late_loss_drop.max()
     return t
 
-def ends_table(sols: pd.DataFrame, exact: float = 0.99) -> pd.DataFrame:
+def ends_table(sols: pd.DataFrame, exact: float = EXACT) -> pd.DataFrame:
     "Per (model, text): the solutions fitted (one per seed), how many decode exactly (a path needs two), and the lowest decoded accuracy."
     ok = sols.assign(exact=sols.decoded_accuracy >= exact)
     return ok.groupby(["model", "text_id"], sort=False).agg(solutions=("exact", "size"), exact=("exact", "sum"),

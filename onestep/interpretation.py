@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 from scipy.spatial.distance import pdist
 from scipy.stats import mannwhitneyu
-from .core import Recipe, take_tokens, start_vector
+from .core import Recipe, take_tokens, start_vector, EXACT
 from .store import Job, share_groups
 from .report import mean_std
 
@@ -192,7 +192,7 @@ def interpretation_study(
     sols = [store.get(k) for k in r.key]
     r = pd.concat([r, e_drift(model, sols)], axis=1)  # how far each e moved from its start
     runs = r.merge(conts[["text_id", "context_id", "k"]], on="text_id").assign(model=name)
-    runs["solved"] = runs.decoded_accuracy >= 0.99
+    runs["solved"] = runs.decoded_accuracy >= EXACT
     s = runs[runs.solved].reset_index(drop=True)
     by_key = dict(zip(r.key, sols))  # read once, above
     E, E0 = solution_vectors(model, [by_key[k] for k in s.key], m_mode)  # e, or (e, m) where each problem has its own m

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import torch
 from .core import (decode, get_arrangement, text_prefix, prefix_embedding, token_embeddings, token_accuracy,
-                          _build_inputs, mem_inputs, given_tokens, device_name)
+                          _build_inputs, mem_inputs, given_tokens, device_name, EXACT)
 from .store import Store
 from .core import named_recipe
 
@@ -84,7 +84,7 @@ def ar_methods(compile: bool = False, autocast=None) -> dict:
     return out
 
 # %% ../nbs/06_throughput.ipynb #1f36b098
-def longest_solutions(runs: pd.DataFrame, threshold: float = 0.99) -> pd.DataFrame:
+def longest_solutions(runs: pd.DataFrame, threshold: float = EXACT) -> pd.DataFrame:
     "Per text and arrangement, the run of the longest length whose decoded accuracy reaches `threshold`."
     ok = runs[runs.decoded_accuracy >= threshold]
     return ok.sort_values(["n", "key"]).groupby(["text_id", "arrangement"]).tail(1).reset_index(drop=True)

@@ -11,6 +11,7 @@ import pandas as pd
 from onestep.interpretation import e_drift, drift_table
 from onestep.models import load_model
 from onestep.store import Store
+from onestep.core import EXACT
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--store", default="runs/store")
@@ -26,7 +27,7 @@ sols = [s for s in (store.get(k) for k in store.keys())
 for name in sorted({s.model for s in sols}):
     model, _ = load_model(name)
     mine = [s for s in sols if s.model == name]
-    d = e_drift(model, mine).assign(model=name, solved=[s.meta.get("decoded_accuracy", 0) >= 0.99 for s in mine])
+    d = e_drift(model, mine).assign(model=name, solved=[s.meta.get("decoded_accuracy", 0) >= EXACT for s in mine])
     rows.append(d)
 t = drift_table(pd.concat(rows, ignore_index=True))
 recipes = sorted({json.dumps({k: s.meta["recipe"][k] for k in ("lr", "init", "steps")}) for s in sols})
