@@ -13,7 +13,7 @@ from .store import resolve
 
 # %% auto #0
 __all__ = ['AUTOCASTS', 'RUN_FILE', 'check_params', 'check_values', 'as_list', 'budget_cell', 'read_budget_cell', 'misses_table',
-           'mean_std', 'save_table', 'save_figure', 'record_run', 'run_records', 'committed_table']
+           'mean_std', 'save_table', 'save_figure', 'record_run', 'run_records', 'run_params', 'committed_table']
 
 # %% ../nbs/00d_report.ipynb #0f14befd
 def check_params(**params) -> dict:
@@ -147,6 +147,15 @@ def run_records(root="figures") -> pd.DataFrame:
                      "stop (one-step)": r.get("stop", {}).get("one-step"), "cpu": r.get("machine", {}).get("cpu"),
                      "finished": (r.get("finished") or "")[:10] or None})
     return pd.DataFrame(rows)
+
+def run_params(folder, preset=None) -> dict:
+    "The parameters that produced the files in `folder`: its `run.json`'s, else (a folder written before `record_run`) those of the"
+    " `preset` YAML, which may have changed since. Readings of `figures/` take them from here, not from a preset edited for the next run."
+    import json, yaml
+    f = resolve(folder) / RUN_FILE
+    if f.is_file(): return json.loads(f.read_text())["parameters"]
+    if preset is None: raise FileNotFoundError(f"{folder} has no {RUN_FILE}: pass the preset that wrote it (preset='nbs/params/....yaml')")
+    return yaml.safe_load(resolve(preset).read_text())
 
 # %% ../nbs/00d_report.ipynb #ec20db9a
 def committed_table(
