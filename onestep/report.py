@@ -148,14 +148,16 @@ def run_records(root="figures") -> pd.DataFrame:
                      "finished": (r.get("finished") or "")[:10] or None})
     return pd.DataFrame(rows)
 
-def run_params(folder, preset=None) -> dict:
-    "The parameters that produced the files in `folder`: its `run.json`'s, else (a folder written before `record_run`) those of the"
-    " `preset` YAML, which may have changed since. Readings of `figures/` take them from here, not from a preset edited for the next run."
+def run_params(preset, folder=None) -> dict:
+    "The parameters that produced the files a `preset` YAML writes (into `folder`, by default its `out_dir`): the folder's `run.json`'s,"
+    " else (a folder written before `record_run`) the preset's, which may have changed since. Readings of `figures/` take them from"
+    " here, not from a preset edited for the next run."
     import json, yaml
+    p = yaml.safe_load(resolve(preset).read_text())
+    folder = folder or p.get("out_dir")
+    if folder is None: raise ValueError(f"{preset} names no out_dir: pass the folder it wrote (folder='figures/...')")
     f = resolve(folder) / RUN_FILE
-    if f.is_file(): return json.loads(f.read_text())["parameters"]
-    if preset is None: raise FileNotFoundError(f"{folder} has no {RUN_FILE}: pass the preset that wrote it (preset='nbs/params/....yaml')")
-    return yaml.safe_load(resolve(preset).read_text())
+    return json.loads(f.read_text())["parameters"] if f.is_file() else p
 
 # %% ../nbs/00d_report.ipynb #ec20db9a
 def committed_table(
