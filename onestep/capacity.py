@@ -31,7 +31,7 @@ def capacity_search(
     share_m: bool,                  # one m for all texts and seeds at a length
     store: Store,                   # results store
     threshold: float = EXACT,       # decoded accuracy that counts as reconstructed
-    stop_after_failure: bool = True,
+    stop_after_failure: int = 1,    # a text stops once it failed at this many lengths in a row (True: 1; 0 or False: never)
     batch_size: int = 16,
     autocast=None,
     progress: bool = True,
@@ -41,7 +41,9 @@ def capacity_search(
     # with `recipe.warm_start`, each length starts from the previous length's vectors of the same text and seed
     check_values(lengths=lengths, seeds=seeds)  # repeated seeds would be one run counted twice
     name, tag = model.onestep_name, compute_tag(model, autocast)
+    if stop_after_failure < 0: raise ValueError(f"stop_after_failure={stop_after_failure}: pass the failed lengths in a row after which a text stops (1: the first; 0: never)")
     alive, frames, prev = {(t.id, s) for t in texts for s in seeds}, [], {}
+    fails = dict.fromkeys(alive, 0)  # failed lengths in a row, per (text, seed); for a shared m, the group's (every member's the same)
     toks = {t.id: take_tokens(t, tokenizer) for t in texts}
     for n in sorted(lengths):
         jobs = [Job(name, t.id, tuple(toks[t.id][:n]), arrangement, recipe, s, tag="capacity",
@@ -55,10 +57,12 @@ def capacity_search(
         solved = set(df.key[df.reconstructed])  # warm starts: solutions only, each paired with its own job by key
         prev = {(j.text_id, j.seed): j.key(tag) for j in jobs if j.key(tag) in solved}
         frames.append(df)
-        if stop_after_failure:  # a shared m goes on with its whole group while any text of it was reconstructed: a group that
-            # dropped its failed texts would be a smaller, easier problem, and a text left alone would get an m of its own
+        if stop_after_failure:  # a shared m goes on with its whole group while any text of it was reconstructed within the last
+            # `stop_after_failure` lengths: a group that dropped its failed texts would be a smaller, easier problem, and a text left
+            # alone would get an m of its own. A text that failed goes on from a fresh start (warm starts begin only from solutions).
             ok = {(r.text_id, r.seed) for r in df.itertuples() if r.reconstructed}
-            alive = (alive if ok else set()) if shared else ok
+            for k in {(j.text_id, j.seed) for j in jobs}: fails[k] = 0 if (k in ok or (shared and ok)) else fails[k] + 1
+            alive = {k for k in alive if fails[k] < stop_after_failure}
     return pd.concat(frames, ignore_index=True)
 
 # %% ../nbs/03_capacity.ipynb #0f82a654
