@@ -36,3 +36,19 @@ def test_every_preset_names_parameters_its_section_has(preset):
     nb = next(NBS.glob(preset.name.split(".")[0] + ".ipynb"))
     unknown = set(yaml.safe_load(preset.read_text())) - set(_assigned(nb))
     assert not unknown, f"{preset.name} sets {sorted(unknown)}, which {nb.name} does not have"
+
+
+@pytest.mark.parametrize("scale", ["cpu", "paper"])
+def test_throughput_preset_names_its_capacity_search(scale):
+    "Fig 3 decodes the solutions a Table 3 run stored: its preset must name that search's settings, or it fits problems of its own."
+    import yaml
+    load = lambda name: yaml.safe_load((NBS / "params" / f"{name}.{scale}.yaml").read_text())
+    t, c = load("06_throughput"), load("03_capacity")
+    same = {k: (t.get(k), c.get(k)) for k in ("n_texts", "recipe", "steps", "seeds", "prefix", "threshold", "arrangement", "autocast")}
+    same["sources"] = (set(t["sources"]) - set(c["sources"]), set())  # Fig 3 may decode a part of them
+    same.update(lengths=(t["capacity_lengths"], c["lengths"]), recipe_fields=(t.get("recipe_fields", {}), c.get("recipe_fields", {})),
+                stop_after_failure=(int(t.get("stop_after_failure", 1)), int(c.get("stop_after_failure", 1))))
+    from onestep.core import named_recipe  # 06 has no lr or init of its own: 03's must be its recipe's
+    mine = named_recipe(c["recipe"], fields=c.get("recipe_fields", {}), steps=c["steps"])
+    same.update({k: (getattr(mine, k), c[k]) for k in ("lr", "init", "init_std") if c.get(k) is not None})
+    assert not {k: v for k, v in same.items() if v[0] != v[1]}, f"06_throughput.{scale}.yaml differs from 03_capacity.{scale}.yaml"
