@@ -12,8 +12,9 @@ import pandas as pd
 from .store import resolve
 
 # %% auto #0
-__all__ = ['AUTOCASTS', 'RUN_FILE', 'check_params', 'check_values', 'as_list', 'budget_cell', 'read_budget_cell', 'misses_table',
-           'mean_std', 'save_table', 'save_figure', 'record_run', 'run_records', 'run_params', 'committed_table']
+__all__ = ['AUTOCASTS', 'RUN_FILE', 'AUTOCAST_WORDS', 'check_params', 'check_values', 'as_list', 'budget_cell',
+           'read_budget_cell', 'misses_table', 'mean_std', 'save_table', 'save_figure', 'record_run', 'run_records',
+           'run_params', 'run_compute', 'committed_table']
 
 # %% ../nbs/00d_report.ipynb #0f14befd
 def check_params(**params) -> dict:
@@ -158,6 +159,21 @@ def run_params(preset, folder=None) -> dict:
     if folder is None: raise ValueError(f"{preset} names no out_dir: pass the folder it wrote (folder='figures/...')")
     f = resolve(folder) / RUN_FILE
     return json.loads(f.read_text())["parameters"] if f.is_file() else p
+
+AUTOCAST_WORDS = {"bfloat16": "under bf16 autocast", "auto": "under bf16 autocast where the CPU has bf16 instructions",
+                  "none": "in fp32"}  # a run's `autocast` in words, as readings print it
+
+def run_compute(folder, params: dict | None = None, machine: bool = False) -> str:
+    "How the run that wrote `folder` computed, in words ('under bf16 autocast'): the autocast its `run.json` resolved, else"
+    " `params`' setting ('auto' in words: what it resolved to went unrecorded); `machine` adds ' on a 2-core <CPU>' where"
+    " `run.json` names one (a folder written before `record_run` names none)."
+    import json
+    f = resolve(folder) / RUN_FILE
+    r = json.loads(f.read_text()) if f.is_file() else {}
+    ac = r.get("autocast") or (params or {}).get("autocast") or "none"
+    if ac not in AUTOCAST_WORDS: raise ValueError(f"{folder}: autocast {ac!r} has no words; add it to AUTOCAST_WORDS")
+    m = r.get("machine", {})
+    return AUTOCAST_WORDS[ac] + (f" on a {m['cores']}-core {m['cpu']}" if machine and m.get("cpu") else "")
 
 # %% ../nbs/00d_report.ipynb #ec20db9a
 def committed_table(
