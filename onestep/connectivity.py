@@ -239,13 +239,16 @@ def connectivity_study(
             "lengths": pd.DataFrame(lengths, columns=LENGTH_COLUMNS), "cross": pd.DataFrame(cross, columns=CROSS_COLUMNS)}
 
 # %% ../nbs/05_connectivity.ipynb #5305d915
-def connectivity_table(paths: pd.DataFrame, lengths: pd.DataFrame) -> pd.DataFrame:
-    "Per (model, text, path): pairs, min accuracy along the path (mean over pairs, worst), length ratio (mean, max)."
+def connectivity_table(paths: pd.DataFrame, lengths: pd.DataFrame, exact: float = EXACT) -> pd.DataFrame:
+    "Per (model, text, path): pairs, those exact at every point decoded (min accuracy >= `exact`), min accuracy along the path"
+    " (mean over pairs, worst), length ratio (mean, max)."
     if not len(paths):  # nothing to join: the table has its columns and no rows
-        return pd.DataFrame(columns=["pairs", "min accuracy (mean)", "min accuracy (worst)"],
+        return pd.DataFrame(columns=["pairs", "exact paths", "min accuracy (mean)", "min accuracy (worst)"],
                             index=pd.MultiIndex.from_tuples([], names=["model", "text_id", "path"]))
-    lo = paths.groupby(["model", "text_id", "path", "pair"], sort=False).accuracy.min().groupby(["model", "text_id", "path"], sort=False)
-    t = pd.DataFrame({"pairs": lo.size(), "min accuracy (mean)": lo.mean(), "min accuracy (worst)": lo.min()})
+    mins = paths.groupby(["model", "text_id", "path", "pair"], sort=False).accuracy.min()  # each path's worst point
+    lo = mins.groupby(["model", "text_id", "path"], sort=False)
+    t = pd.DataFrame({"pairs": lo.size(), "exact paths": (mins >= exact).groupby(["model", "text_id", "path"], sort=False).sum(),
+                      "min accuracy (mean)": lo.mean(), "min accuracy (worst)": lo.min()})
     if len(lengths):
         lg = lengths.groupby(["model", "text_id", "path"])
         t["length ratio (mean)"], t["length ratio (max)"] = lg.length_ratio.mean(), lg.length_ratio.max()
