@@ -160,8 +160,8 @@ def run_params(preset, folder=None) -> dict:
     f = resolve(folder) / RUN_FILE
     return json.loads(f.read_text())["parameters"] if f.is_file() else p
 
-AUTOCAST_WORDS = {"bfloat16": "under bf16 autocast", "auto": "under bf16 autocast where the CPU has bf16 instructions",
-                  "none": "in fp32"}  # a run's `autocast` in words, as readings print it
+AUTOCAST_WORDS = {"bfloat16": "under bf16 autocast", "float16": "under fp16 autocast", "none": "in fp32",
+                  "auto": "under bf16 autocast where the CPU has bf16 instructions"}  # a run's `autocast` in words, as readings print it
 
 def run_compute(folder, params: dict | None = None, machine: bool = False) -> str:
     "How the run that wrote `folder` computed, in words ('under bf16 autocast'): the autocast its `run.json` resolved, else"
