@@ -12,7 +12,7 @@ import pandas as pd
 from .store import resolve
 
 # %% auto #0
-__all__ = ['AUTOCASTS', 'RUN_FILE', 'AUTOCAST_WORDS', 'check_params', 'check_values', 'as_list', 'budget_cell',
+__all__ = ['AUTOCASTS', 'RUN_FILE', 'AUTOCAST_WORDS', 'OPTIMISER_WORDS', 'check_params', 'check_values', 'as_list', 'budget_cell',
            'read_budget_cell', 'misses_table', 'mean_std', 'save_table', 'save_figure', 'record_run', 'run_records',
            'run_params', 'run_compute', 'committed_table']
 
@@ -162,6 +162,7 @@ def run_params(preset, folder=None) -> dict:
 
 AUTOCAST_WORDS = {"bfloat16": "under bf16 autocast", "float16": "under fp16 autocast", "none": "in fp32",
                   "auto": "under bf16 autocast where the CPU has bf16 instructions"}  # a run's `autocast` in words, as readings print it
+OPTIMISER_WORDS = {"adamw": "AdamW", "lbfgs": "L-BFGS", "adamw+lbfgs": "AdamW, then L-BFGS"}  # a `Recipe.optimizer` in words
 
 def run_compute(folder, params: dict | None = None, machine: bool = False) -> str:
     "How the run that wrote `folder` computed, in words ('under bf16 autocast'): the autocast its `run.json` resolved, else"
