@@ -21,7 +21,8 @@ def render(nb_path: Path) -> str:
             src = "".join(c["source"])
             if "#| hide" in src or "hide" in c.get("metadata", {}).get("tags", []): continue
             if c["cell_type"] == "markdown": out.append(src)
-            elif c["cell_type"] == "code" and "#| echo: false" in src: out.append(_run(src, ns))
+            elif c["cell_type"] == "code" and "#| echo: false" in src:
+                if printed := _run(src, ns): out.append(printed)  # a reading whose run has not happened prints nothing
             elif c["cell_type"] == "code":
                 lines = [l for l in src.splitlines() if not l.startswith("#|")]
                 out.append("```python\n" + "\n".join(lines).strip() + "\n```")
