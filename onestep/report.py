@@ -143,7 +143,7 @@ def run_records(root="figures") -> pd.DataFrame:
         f, name = d / RUN_FILE, d.relative_to(root).as_posix()
         r = json.loads(f.read_text()) if f.is_file() else {}
         p = r.get("parameters", {})
-        rows.append({"folder": name, "notebook": r.get("notebook"), "recipe": p.get("recipe"), "lr": p.get("lr"), "steps": p.get("steps"),
+        rows.append({"folder": name, "notebook": r.get("notebook"), "recipe": p.get("recipe"), "lr": p.get("lr"), "steps": p.get("steps", p.get("budget")),
                      "autocast": r.get("autocast", p.get("autocast")), "results version": r.get("results_version"),
                      "stop (one-step)": r.get("stop", {}).get("one-step"), "cpu": r.get("machine", {}).get("cpu"),
                      "finished": (r.get("finished") or "")[:10] or None})
