@@ -245,10 +245,9 @@ def connectivity_table(paths: pd.DataFrame, lengths: pd.DataFrame, exact: float 
     if not len(paths):  # nothing to join: the table has its columns and no rows
         return pd.DataFrame(columns=["pairs", "exact paths", "min accuracy (mean)", "min accuracy (worst)"],
                             index=pd.MultiIndex.from_tuples([], names=["model", "text_id", "path"]))
-    mins = paths.groupby(["model", "text_id", "path", "pair"], sort=False).accuracy.min()  # each path's worst point
-    lo = mins.groupby(["model", "text_id", "path"], sort=False)
-    t = pd.DataFrame({"pairs": lo.size(), "exact paths": (mins >= exact).groupby(["model", "text_id", "path"], sort=False).sum(),
-                      "min accuracy (mean)": lo.mean(), "min accuracy (worst)": lo.min()})
+    worst = paths.groupby(["model", "text_id", "path", "pair"], sort=False).accuracy.min().rename("worst").reset_index()  # each path's worst point
+    t = worst.assign(exact=worst.worst >= exact).groupby(["model", "text_id", "path"], sort=False).agg(
+        **{"pairs": ("worst", "size"), "exact paths": ("exact", "sum"), "min accuracy (mean)": ("worst", "mean"), "min accuracy (worst)": ("worst", "min")})
     if len(lengths):
         lg = lengths.groupby(["model", "text_id", "path"])
         t["length ratio (mean)"], t["length ratio (max)"] = lg.length_ratio.mean(), lg.length_ratio.max()
