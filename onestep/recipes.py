@@ -50,8 +50,10 @@ CANDIDATES = {
     # the stall variant with a sharper loss (the logits over 0.25 in the loss it minimises), or at twice the peak lr
     "lr 0.5, cosine over 300, restart after 400 once stalled 100, temperature 0.25": replace(_STALL, temperature=0.25),
     "lr 1.0, cosine over 300, restart after 400 once stalled 100": replace(_STALL, lr=1.0),
+    # ... each length warm-started from the solution of the one below (in a study over several lengths)
+    "lr 1.0, cosine over 300, restart after 400 once stalled 100, warm start": replace(_STALL, lr=1.0, warm_start=True),
     "lr 0.3, cosine over 300, margin 2": replace(_LR03, margin=2.0),
-    "fast": FAST_RECIPE,  # one of the above (the default): its jobs are the same, so it costs nothing more
+    "fast": FAST_RECIPE,  # one of the above (the default): its jobs are the same, so it costs nothing more beside it
 }
 
 def get_candidates(names: list) -> dict:
