@@ -152,7 +152,8 @@ def plot_solved_curves(runs: pd.DataFrame):
     for rec, g in runs.groupby("recipe", sort=False): same.setdefault(frozenset(g.key), []).append(rec)
     label = {v[0]: " = ".join(v) for v in same.values()}
     recs = list(label)
-    fig, axes = plt.subplots(len(srcs), len(ns), figsize=(3.6 * len(ns), 3.0 * len(srcs)), squeeze=False, sharey=True)
+    fig, axes = plt.subplots(len(srcs), len(ns), figsize=(3.6 * len(ns), 3.0 * len(srcs) + 0.3 * len(recs)), squeeze=False,
+                             sharey=True, layout="constrained")
     pal = dict(zip(recs, sns.color_palette("colorblind", len(recs))))
     for (i, src), (j, n) in ((a, b) for a in enumerate(srcs) for b in enumerate(ns)):
         ax, g = axes[i][j], runs[(runs.source == src) & (runs.n == n)]
@@ -164,7 +165,7 @@ def plot_solved_curves(runs: pd.DataFrame):
                         ls="--" if rec == "paper" else "-", label=label[rec])
         ax.set(title=f"{src}, N={n}", xlabel="model evaluations", ylim=(-0.02, 1.02))
         if j == 0: ax.set_ylabel("solved fraction")
-    axes[0][-1].legend(fontsize=7, loc="lower right")
-    fig.tight_layout()
+    handles = {l: h for ax in axes.flat for h, l in zip(*ax.get_legend_handles_labels())}  # a recipe absent from a panel still gets its entry
+    fig.legend(handles.values(), handles.keys(), loc="outside lower center", ncol=1, fontsize=8, frameon=False)  # under the panels: long names squash none
     plt.close(fig)  # shown once: by the cell that displays the returned figure
     return fig
