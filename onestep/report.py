@@ -13,8 +13,8 @@ from .store import resolve
 
 # %% auto #0
 __all__ = ['AUTOCASTS', 'RUN_FILE', 'AUTOCAST_WORDS', 'OPTIMISER_WORDS', 'check_params', 'check_values', 'as_list', 'budget_cell',
-           'read_budget_cell', 'misses_table', 'mean_std', 'save_table', 'save_figure', 'record_run', 'run_records',
-           'run_params', 'run_compute', 'committed_table']
+           'read_budget_cell', 'misses_table', 'mean_std', 'save_table', 'save_figure', 'record_run', 'run_record',
+           'run_records', 'run_params', 'run_compute', 'committed_table']
 
 # %% ../nbs/00d_report.ipynb #0f14befd
 def check_params(**params) -> dict:
@@ -133,15 +133,19 @@ def record_run(out_dir, notebook: str, params: dict) -> Path:
     (out / RUN_FILE).write_text(json.dumps(info, indent=1, sort_keys=True, default=str) + "\n")
     return out / RUN_FILE
 
+def run_record(folder) -> dict:
+    "What the `run.json` in `folder` says produced its files ({} where it has none: written before `record_run`)."
+    import json
+    f = resolve(folder) / RUN_FILE
+    return json.loads(f.read_text()) if f.is_file() else {}
+
 def run_records(root="figures") -> pd.DataFrame:
     "One row per folder under `root` that holds files (at any depth: 'a/b'), with what its `run.json` says produced it (NaN where it"
     " has none: written before `record_run`)."
-    import json
     root = resolve(root)
     rows = []
     for d in sorted((p for p in root.rglob("*") if p.is_dir() and any(f.is_file() for f in p.iterdir())), key=lambda p: p.relative_to(root).as_posix()):
-        f, name = d / RUN_FILE, d.relative_to(root).as_posix()
-        r = json.loads(f.read_text()) if f.is_file() else {}
+        name, r = d.relative_to(root).as_posix(), run_record(d)
         p = r.get("parameters", {})
         rows.append({"folder": name, "notebook": r.get("notebook"), "recipe": p.get("recipe"), "lr": p.get("lr"), "steps": p.get("steps", p.get("budget")),
                      "autocast": r.get("autocast", p.get("autocast")), "results version": r.get("results_version"),
@@ -153,12 +157,11 @@ def run_params(preset, folder=None) -> dict:
     "The parameters that produced the files a `preset` YAML writes (into `folder`, by default its `out_dir`): the folder's `run.json`'s,"
     " else (a folder written before `record_run`) the preset's, which may have changed since. Readings of `figures/` take them from"
     " here, not from a preset edited for the next run."
-    import json, yaml
+    import yaml
     p = yaml.safe_load(resolve(preset).read_text())
     folder = folder or p.get("out_dir")
     if folder is None: raise ValueError(f"{preset} names no out_dir: pass the folder it wrote (folder='figures/...')")
-    f = resolve(folder) / RUN_FILE
-    return json.loads(f.read_text())["parameters"] if f.is_file() else p
+    return run_record(folder).get("parameters", p)
 
 AUTOCAST_WORDS = {"bfloat16": "under bf16 autocast", "float16": "under fp16 autocast", "none": "in fp32",
                   "auto": "under bf16 autocast where the CPU has bf16 instructions"}  # a run's `autocast` in words, as readings print it
@@ -168,9 +171,7 @@ def run_compute(folder, params: dict | None = None, machine: bool = False) -> st
     "How the run that wrote `folder` computed, in words ('under bf16 autocast'): the autocast its `run.json` resolved, else"
     " `params`' setting ('auto' in words: what it resolved to went unrecorded); `machine` adds ' on a 2-core <CPU>' where"
     " `run.json` names one (a folder written before `record_run` names none)."
-    import json
-    f = resolve(folder) / RUN_FILE
-    r = json.loads(f.read_text()) if f.is_file() else {}
+    r = run_record(folder)
     ac = r.get("autocast") or (params or {}).get("autocast") or "none"
     if ac not in AUTOCAST_WORDS: raise ValueError(f"{folder}: autocast {ac!r} has no words; add it to AUTOCAST_WORDS")
     m = r.get("machine", {})
