@@ -278,7 +278,8 @@ def plot_fig6(paths: pd.DataFrame, lengths: pd.DataFrame, reason: str | None = N
         sns.histplot(data=lengths, x="length_ratio", hue="path", palette=colors, element="step", ax=a2)
         a2.axvline(PAPER_LENGTH_RATIO, color="grey", ls=":", lw=1)
         a2.text(PAPER_LENGTH_RATIO, a2.get_ylim()[1] * 0.95, f" paper's max {PAPER_LENGTH_RATIO:g}", fontsize=7, color="grey")
-    a2.set(xlabel="curve length / segment length", title="Length of the fitted curves")
+    a2.yaxis.set_major_locator(plt.MaxNLocator(integer=True))  # a count of curves
+    a2.set(xlabel="curve length / segment length", ylabel="curves", title="Length of the fitted curves")
     fig.tight_layout()
     plt.close(fig)  # shown once: by the cell that displays the returned figure
     return fig
