@@ -211,6 +211,7 @@ def connectivity_study(
     jobs = [Job(name, t.id, tuple(take_tokens(t, tokenizer, n)), recipe=recipe, seed=s, tag="connectivity", **extra) for t in texts for s in seeds]
     if vectors == "e-joint": jobs = share_groups(jobs, len(jobs), "m")  # the paper's: one m trained with every solution, the curves in e
     sols = run_jobs(jobs, model, store, batch_size=batch_size, autocast=autocast, executor=executor).assign(model=name)
+    sols["digest"] = [store.digest(k) for k in sols.key]  # a checksum of each solution's vectors: tells two runs' ends apart
     ok = sols[sols.decoded_accuracy >= EXACT]
     pairs = [(a, b) for _, g in ok.groupby("text_id", sort=False) for a, b in combinations(g.key, 2)]
     curves = {c: run_curves([CurveJob(name, a, b, curves_recipe, c, "em" if vectors == "em" else "e", points=points) for a, b in pairs],
@@ -256,10 +257,13 @@ def connectivity_table(paths: pd.DataFrame, lengths: pd.DataFrame, exact: float 
     return t
 
 def ends_table(sols: pd.DataFrame, exact: float = EXACT) -> pd.DataFrame:
-    "Per (model, text): the solutions fitted (one per seed), how many decode exactly (a path needs two), and the lowest decoded accuracy."
+    "Per (model, text): the solutions fitted (one per seed), how many decode exactly (a path needs two), the lowest decoded accuracy,"
+    " and where `sols` has each solution's `digest` (`Store.digest`) a checksum of them all: two runs joined the same ends where it agrees."
     ok = sols.assign(exact=sols.decoded_accuracy >= exact)
-    return ok.groupby(["model", "text_id"], sort=False).agg(solutions=("exact", "size"), exact=("exact", "sum"),
-                                                           lowest_accuracy=("decoded_accuracy", "min"))
+    g = ok.groupby(["model", "text_id"], sort=False)
+    t = g.agg(solutions=("exact", "size"), exact=("exact", "sum"), lowest_accuracy=("decoded_accuracy", "min"))
+    if "digest" in ok: t["vectors"] = g.digest.agg(lambda d: hashlib.sha256("|".join(sorted(map(str, d))).encode()).hexdigest()[:16])
+    return t
 
 def plot_fig6(paths: pd.DataFrame, lengths: pd.DataFrame, reason: str | None = None):
     "Left: decoded accuracy against t, a thin line per pair and the mean per path; right: curve length / segment length (`reason`: why there is nothing)."
