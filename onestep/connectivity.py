@@ -279,11 +279,11 @@ def plot_fig6(paths: pd.DataFrame, lengths: pd.DataFrame, reason: str | None = N
     a1.set(xlabel="t", ylabel="decoded token accuracy", ylim=(-0.02, 1.02), title="Between two solutions of one text")
     if len(paths): a1.legend(fontsize=8)
     if len(lengths):
-        sns.histplot(data=lengths, x="length_ratio", hue="path", palette=colors, element="step", ax=a2)
+        sns.stripplot(data=lengths, x="length_ratio", y="path", hue="path", palette=colors, jitter=0.2, alpha=0.7, legend=False, ax=a2)
         a2.axvline(PAPER_LENGTH_RATIO, color="grey", ls=":", lw=1)
-        a2.text(PAPER_LENGTH_RATIO, a2.get_ylim()[1] * 0.95, f" paper's max {PAPER_LENGTH_RATIO:g}", fontsize=7, color="grey")
-    a2.yaxis.set_major_locator(plt.MaxNLocator(integer=True))  # a count of curves
-    a2.set(xlabel="curve length / segment length", ylabel="curves", title="Length of the fitted curves")
+        a2.text(PAPER_LENGTH_RATIO, 0.02, f" paper's max {PAPER_LENGTH_RATIO:g}", fontsize=7, color="grey", transform=a2.get_xaxis_transform())
+        a2.margins(x=0.1)
+    a2.set(xlabel="curve length / segment length", ylabel="", title="Length of each fitted curve")
     fig.tight_layout()
     plt.close(fig)  # shown once: by the cell that displays the returned figure
     return fig

@@ -25,7 +25,7 @@ SECTIONS = {
     "05_connectivity": (dict(models=["tiny-llama"], source="random", n_texts=2, seeds=[0, 1, 2], n=6, m_texts=2, steps=300,
                              curve_steps=40, grid=11, cross_pairs=1),
                          ["fig6_connectivity.md", "fig6_connectivity.csv", "fig6_accuracy_along_t.md", "fig6_connectivity.png",
-                          "fig6_connectivity.svg", "between_texts.md"]),
+                          "fig6_connectivity.svg", "between_texts.md", "curve_lengths.md"]),
     "07_recipe": (dict(model="tiny-llama", sources=["random", "shakespeare"], n_texts=2, lengths=[4, 8], budget=40,
                        candidates=["paper", "lr 0.1", "lr 0.1, warm start", "fast"], batch_size=8),
                   ["recipe_costs.md", "recipe_costs.csv", "recipe_costs_numbers.csv", "solved_vs_evaluations.png",
