@@ -1,5 +1,6 @@
 "The proto-token engine on the tiny models (fast) and one integration run on SmolLM2."
 import math
+from dataclasses import replace
 import pytest, torch
 from onestep import core
 from onestep.core import (ARRANGEMENTS, Recipe, Solution, fit, decode, reconstruct, get_arrangement, take_tokens,
@@ -70,7 +71,7 @@ def test_table1_rows_are_the_papers():
 
 def test_tiny_model_fits_a_short_text(tiny):
     model, tok = tiny
-    ids = take_tokens(TEXT, tok, 12)
+    ids = take_tokens(TEXT, tok, 6)  # 6 tokens: solved by step 64-192 with seeds 0-15, so a CPU's rounding leaves it solved (12 tokens: one seed in 16 is not)
     [s] = fit(model, [ids], recipe=FAST, progress=False)
     assert s.solved and s.accuracy == 1.0 and s.solved_step < 800
     assert reconstruct(model, s) == (ids, 1.0)
@@ -100,8 +101,9 @@ class _SpyAdamW(torch.optim.AdamW):
 def test_stopped_problems_never_move(tiny, monkeypatch):
     model, tok = tiny
     monkeypatch.setattr(core.torch.optim, "AdamW", _SpyAdamW); _SpyAdamW.log = []
-    easy, hard = take_tokens("aaaaaaaa", tok, 8), take_tokens(TEXT, tok, 8)
-    sols = fit(model, [easy, hard], recipe=Recipe(steps=40, lr=0.1), progress=False)
+    # far apart, whatever a CPU's rounding does: with seeds 0-15 the easy one is solved by step 10-54, the hard one in none by 300
+    easy, hard = take_tokens("a" * 16, tok, 16), take_tokens(TEXT, tok, 16)
+    sols = fit(model, [easy, hard], recipe=Recipe(steps=150, lr=0.1), progress=False)
     assert sols[0].solved and sols[0].steps < sols[1].steps  # the easy one left the batch first
     s = sols[0].steps
     params_after = [p for p, _ in _SpyAdamW.log[s:]]  # steps taken after the easy problem stopped
@@ -348,15 +350,15 @@ def test_lr_schedule_warmup_then_cosine_to_floor():
 def test_warm_start_begins_at_the_given_vectors_and_prefix_solutions_carry_over(tiny):
     model, tok = tiny
     ids = take_tokens(TEXT, tok, 10)
-    [short] = fit(model, [ids[:6]], recipe=FAST, progress=False)
+    # its 6 tokens lead by a margin: decoded again at length 10, a near-tie cannot flip one
+    [short] = fit(model, [ids[:6]], recipe=replace(FAST, stop_margin=0.05), progress=False)
     assert short.solved
     [start] = fit(model, [ids], recipe=Recipe(steps=0), init=[short], progress=False)
     assert torch.equal(start.e, short.e) and torch.equal(start.m, short.m)
     # the output at position k depends only on the first k inputs: the short solution already emits the first 6 tokens
     assert decode(model, start.e, start.m, "e_m", 10)[0, :6].tolist() == ids[:6]
-    [cold] = fit(model, [ids], recipe=FAST, progress=False)
     [warm] = fit(model, [ids], recipe=FAST, init=[short], progress=False)
-    assert warm.solved and cold.solved
+    assert warm.solved  # from such starts (seeds 0-15) by step 69-537 of 800
 
 
 def test_bad_recipe_values_fail_clearly():
