@@ -279,7 +279,9 @@ def plot_fig6(paths: pd.DataFrame, lengths: pd.DataFrame, reason: str | None = N
     a1.set(xlabel="t", ylabel="decoded token accuracy", ylim=(-0.02, 1.02), title="Between two solutions of one text")
     if len(paths): a1.legend(fontsize=8)
     if len(lengths):
-        sns.stripplot(data=lengths, x="length_ratio", y="path", hue="path", palette=colors, jitter=0.2, alpha=0.7, legend=False, ax=a2)
+        rng = np.random.get_state(); np.random.seed(0)  # seaborn jitters with numpy's global generator: seeded here, so the figure is the same bytes every run
+        try: sns.stripplot(data=lengths, x="length_ratio", y="path", hue="path", palette=colors, jitter=0.2, alpha=0.7, legend=False, ax=a2)
+        finally: np.random.set_state(rng)  # and the caller's generator left as it was
         a2.axvline(PAPER_LENGTH_RATIO, color="grey", ls=":", lw=1)
         a2.text(PAPER_LENGTH_RATIO, 0.02, f" paper's max {PAPER_LENGTH_RATIO:g}", fontsize=7, color="grey", transform=a2.get_xaxis_transform())
         a2.margins(x=0.1)
