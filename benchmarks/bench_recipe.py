@@ -25,7 +25,7 @@ import numpy as np, pandas as pd, torch
 from onestep.core import PAPER_RECIPE
 from onestep.data import load_texts
 from onestep.models import load_model, autocast_dtype
-from onestep.recipes import recipe_study, get_candidates, censored_quantile
+from onestep.recipes import recipe_study, get_candidates, censored_quantile, ratio_text
 from onestep.store import Store
 from onestep.plan import measure_evaluation
 
@@ -106,8 +106,7 @@ for n in lengths:
         for i, r in s.iterrows():
             w = "-" if i == first else (f"{p.per_solved / r.per_solved:.1f}x" if np.isfinite(r.per_solved) else "-")
             if i != first and not np.isfinite(p.per_solved) and np.isfinite(r.per_solved): w = f"≥ {p.wall / p.problems / r.per_solved:.1f}x"
-            e = "-" if i == first or not np.isfinite(r["median"]) else (("≥ " if not np.isfinite(p["median"]) else "") +
-                                                                     f"{(p['median'] if np.isfinite(p['median']) else a.budget + 1) / r['median']:.1f}x")
+            e = "-" if i == first or not np.isfinite(r["median"]) else ratio_text(p["median"], r["median"], a.budget)
             pw = "-" if i == first or not np.isfinite(r.priced_per_solved) else (
                 f"{p.priced_per_solved / r.priced_per_solved:.1f}x" if np.isfinite(p.priced_per_solved) else f"≥ {p.priced / p.problems / r.priced_per_solved:.1f}x")  # as if the reference had solved all right after the budget
             fx = "-" if r.fp32_exact is None or pd.isna(r.fp32_exact) else f"{int(r.fp32_exact)}/{r.autocast_exact}"
