@@ -54,6 +54,8 @@ CANDIDATES = {
     "lr 1.0, cosine over 300, restart after 400 once stalled 100, warm start": replace(_STALL, lr=1.0, warm_start=True),
     # ... from a start at 4x the token embeddings' scale, its cosine over 120 evaluations
     "lr 1.0, init 4x token scale, cosine over 120, restart after 400 once stalled 100": replace(_STALL, lr=1.0, init_std=4.0, decay=120),
+    # ... the same start with the cosine over 300: `FAST_RECIPE` but for the start (which of the two changes does what)
+    "lr 1.0, init 4x token scale, cosine over 300, restart after 400 once stalled 100": replace(_STALL, lr=1.0, init_std=4.0),
     "lr 0.3, cosine over 300, margin 2": replace(_LR03, margin=2.0),
     "fast": FAST_RECIPE,  # one of the above (the default): its jobs are the same, so it costs nothing more beside it
 }
