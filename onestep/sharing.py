@@ -14,8 +14,9 @@ from .store import Job, share_groups, m_source_jobs
 from .report import mean_std, budget_cell, misses_table
 
 # %% auto #0
-__all__ = ['PAPER_TABLE2', 'check_groups', 'sharing_jobs', 'sharing_runs', 'learned_m_jobs', 'table2', 'sharing_budget', 'one_t1',
-           't1_ceiling', 'sharing_misses', 'compare_table2', 'plot_sharing', 'learned_m_table']
+__all__ = ['PAPER_TABLE2', 'check_groups', 'sharing_jobs', 'sharing_runs', 'learned_m_jobs', 'table2', 'sharing_budget',
+           'sharing_cost', 'one_t1', 't1_ceiling', 'sharing_misses', 'compare_table2', 'plot_sharing',
+           'learned_m_table']
 
 # %% ../nbs/02_sharing.ipynb #cbe60fb4
 def check_groups(n_texts: int, group_sizes: list, share: list, arrangement: str = DEFAULT_ARRANGEMENT) -> None:
@@ -84,6 +85,15 @@ def sharing_budget(sr: pd.DataFrame) -> pd.DataFrame:
     t = sr.groupby(["model", "shared", "group_size"]).apply(budget_cell, include_groups=False).unstack("group_size")
     t.columns = [f"S_g={g}" for g in t.columns]
     return t
+
+def sharing_cost(sr: pd.DataFrame) -> pd.DataFrame:
+    "Per (model, shared vector, S_g): runs, those solved, and the model evaluations of their problem: median and most to solve,"
+    " and the mean with an unsolved run counted at the evaluations it spent. A group is one problem, so its runs share a count."
+    def cost(d):
+        ok = d.evaluations[d.solved_step.notna()]
+        return pd.Series({"runs": len(d), "solved": int(len(ok)), "evaluations to solve (median)": ok.median(),
+                          "evaluations to solve (most)": ok.max(), "evaluations (mean, unsolved = spent)": d.evaluations.mean()})
+    return sr.groupby(["model", "shared", "group_size"]).apply(cost, include_groups=False).astype({"runs": int, "solved": int})
 
 def one_t1(shared: str, arrangement) -> bool:
     "Whether a group that shares `shared` decodes one t1 for all its texts: `e` shared, and the output at e scores t1 (a one-step"
