@@ -16,7 +16,7 @@ SECTIONS = {
                        ["table1.md", "table1.csv", "table1_vs_paper.md", "table1_budget.md", "table1_misses.md", "accuracy_vs_length.png",
                         "accuracy_vs_length.svg"]),
     "02_sharing": (dict(models=["tiny-pythia"], source="random", n_texts=2, n=4, group_sizes=[1, 2], share=["e", "m"], heldout=1),
-                   ["table2.md", "table2.csv", "table2_numeric.csv", "table2_vs_paper.md", "table2_budget.md", "learned_m.md",
+                   ["table2.md", "table2.csv", "table2_numeric.csv", "table2_vs_paper.md", "table2_budget.md", "table2_cost.md", "learned_m.md",
                     "accuracy_vs_group_size.png", "accuracy_vs_group_size.svg"]),
     "04_interpretation": (dict(models=["tiny-pythia"], source="random", n_contexts=3, continuations=3, seeds_last=[0, 1, 2], n=6,
                                m_texts=3, steps=200, lr=0.1, bins=3),
