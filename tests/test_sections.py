@@ -9,7 +9,7 @@ NBS = ROOT / "nbs"
 COMMON = dict(models=["tiny-llama"], n_texts=2, seeds=[0], steps=40, lr=0.1, batch_size=8)
 SECTIONS = {
     "03_capacity": (dict(models=["tiny-llama", "tiny-pythia"], sources=["random"], lengths=[2, 4], share_m=[False, True],
-                         mem_baselines=[1, 2]),  # two models (with and without BOS) in one table
+                         mem_baselines=[1, 2], text_seed=1),  # two models (with and without BOS) in one table; another draw of texts
                     ["table3.md", "table3.csv", "table3_vs_paper.md", "capacity_per_text.csv", "tried_per_length.md", "table3_misses.md",
                      "fig2_h_lm.png", "fig2_h_lm.svg"]),
     "01_arrangement": (dict(models=["tiny-pythia"], source="random", lengths=[1, 2, 4], arrangements=["e_only", "e_m", "e_m_unguided"]),
@@ -100,6 +100,7 @@ def test_section_runs_resumes_and_is_byte_stable(name, tmp_path):
     if name == "03_capacity":  # one Table 3 across both models
         import pandas as pd
         assert set(pd.read_csv(out / "table3.csv").model) == {"tiny-llama", "tiny-pythia"}
+        assert pd.read_csv(out / "capacity_per_text.csv").text_id.str.startswith("random/s1/").all()  # the texts `text_seed` drew
     nb = (tmp_path / f"{name}.out.ipynb").read_text()
     assert "injected-parameters" in nb  # papermill recorded the parameters
     _assert_reads_cleanly(tmp_path / f"{name}.out.ipynb")
