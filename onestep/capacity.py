@@ -115,17 +115,22 @@ def tried_per_length(runs: pd.DataFrame) -> pd.DataFrame:
     return t.fillna("-")
 
 def capacity_misses(runs: pd.DataFrame, redecoded: pd.DataFrame, lengths: list[int]) -> pd.DataFrame:
-    "Per model x source x method and length, the runs not reconstructed and where they go wrong, from `redecoded` (`redecode_table` of them)."
-    r = runs[~runs.reconstructed].merge(redecoded[["key", "wrong"]].drop_duplicates("key"), on="key", how="left")
+    "Per model x source x method and length, the runs not reconstructed, where they go wrong and (one-step) how far their wrong tokens'"
+    " targets are from being emitted (medians over the wrong tokens), from `redecoded` (`redecode_table` of them)."
+    far = [c for c in ("behind", "ahead") if c in redecoded]  # tables of before these columns have only the positions
+    r = runs[~runs.reconstructed].merge(redecoded[["key", "wrong", *far]].drop_duplicates("key"), on="key", how="left")
     if r.wrong.isna().any(): raise ValueError(f"{int(r.wrong.isna().sum())} run(s) not reconstructed have no decode in `redecoded`: pass redecode_table of every one")
     prev = {n: max([l for l in lengths if l < n], default=0) for n in r.n.unique()}  # the grid length before (where a warm start began; a failed text going on in a shared group began from a fresh e)
     r = r.assign(inside=[sum(p <= prev[n] for p in w) for w, n in zip(r.wrong, r.n)],
                  first=r.wrong.map(lambda w: min(w) if w else float("nan")))
     by = ["model", "source", "method", "n"]
     base, g = misses_table(r, by), r.groupby(by, sort=False)  # runs, t1 wrong and wrong tokens, as Tables 1 and 2 count them
-    return pd.DataFrame({"runs": base.runs, "decoded accuracy": g.decoded_accuracy.mean(), "wrong tokens per run": base.wrong_tokens / base.runs,
-                         "t1 wrong": base.t1_wrong, "wrong inside the previous length": g.inside.sum() / base.wrong_tokens.where(base.wrong_tokens > 0),
-                         "first wrong position (median)": g["first"].median()}, index=base.index)
+    out = pd.DataFrame({"runs": base.runs, "decoded accuracy": g.decoded_accuracy.mean(), "wrong tokens per run": base.wrong_tokens / base.runs,
+                        "t1 wrong": base.t1_wrong, "wrong inside the previous length": g.inside.sum() / base.wrong_tokens.where(base.wrong_tokens > 0),
+                        "first wrong position (median)": g["first"].median()}, index=base.index)
+    for c, name in (("behind", "target behind, logits (median)"), ("ahead", "tokens ahead of the target (median)")):
+        if c in far: out[name] = base[c]  # [mem] runs: NaN
+    return out
 
 # %% ../nbs/03_capacity.ipynb #d550f877
 # The paper's Table 3, PG-19, m not shared: the longest reconstructed prefix (max C_tokens) per model.

@@ -24,9 +24,10 @@ __all__ = ['ARRANGEMENTS', 'TABLE1_ARRANGEMENTS', 'DEFAULT_ARRANGEMENT', 'PREFIX
            'token_embeddings', 'embedding_std', 'prefix_embedding', 'text_prefix', 'context_length', 'check_length',
            'take_tokens', 'Recipe', 'named_recipe', 'one_try', 'atomic_write', 'save_vectors', 'ResultVersionError',
            'known_fields', 'load_vectors', 'Solution', 'init_vector', 'start_vector', 'Checkpoint', 'recipe_key',
-           'training_loss', 'margin_weight', 'scored_loss', 'scored_argmax', 'device_name', 'fit', 'confirmed',
-           'one_by_one', 'stop_rule', 'token_accuracy', 'c_tokens', 'given_tokens', 'decoded_c_tokens', 'start_token',
-           'h_lm', 'nats_to_bits', 'kv_cache', 'mem_inputs', 'decode', 'reconstruct', 'compress', 'decode_text']
+           'training_loss', 'margin_weight', 'target_lead', 'scored_loss', 'scored_argmax', 'scored_lead',
+           'device_name', 'fit', 'confirmed', 'one_by_one', 'stop_rule', 'token_accuracy', 'c_tokens', 'given_tokens',
+           'decoded_c_tokens', 'start_token', 'h_lm', 'nats_to_bits', 'kv_cache', 'mem_inputs', 'decode', 'reconstruct',
+           'solution_lead', 'compress', 'decode_text']
 
 # %% ../nbs/00_core.ipynb #ce51aa51
 @dataclass(frozen=True)
@@ -793,10 +794,16 @@ def margin_weight(
 ) -> Tensor:                    # (R,) weights in [0, 1]: 1 where the lead is <= 0 (argmax wrong), 0 from a lead of `margin` on
     "Each position's share of a margin-aware loss: its margin deficit, `(margin - lead) / margin` clamped to [0, 1]. The criterion is"
     " every argmax right, and the slowest positions decide it: positions that already lead by the margin stop pulling, until they slip."
+    return ((margin - target_lead(logits, target)) / margin).clamp(0, 1)
+
+def target_lead(
+    logits: Tensor,             # (R, V) logits of R positions
+    target: Tensor,             # (R,) their target ids
+) -> Tensor:                    # (R,) the target logit minus the best other one: above 0, the target is emitted; below, it trails by that much
+    "How far each position's target logit leads the best other token (a near tie is near 0)."
     top = logits.topk(2, dim=-1)
     mine = logits.gather(-1, target[:, None]).squeeze(-1)
-    other = torch.where(top.indices[:, 0] == target, top.values[:, 1], top.values[:, 0])
-    return ((margin - (mine - other)) / margin).clamp(0, 1)
+    return mine - torch.where(top.indices[:, 0] == target, top.values[:, 1], top.values[:, 0])
 
 def _chunk(rows: int | None, vocab: int | None, total: int, device) -> int:
     return rows or (max(1, LOGIT_ELEMENTS.get(device.type, LOGIT_ELEMENTS["cpu"]) // vocab) if vocab else total)
@@ -831,12 +838,32 @@ def scored_loss(
     if grad: loss = loss + ((h - h.detach()) * torch.cat(g).view_as(h)).flatten(1).sum(1).float()  # adds 0; its gradient is g
     return loss, ce, hit
 
+def _by_rows(model, x: Tensor, k: int, autocast, rows: int | None, f: Callable, target: Tensor | None = None) -> Tensor:
+    "(A, k, ...): `f(logits, their targets or None)` over the last `k` positions of one forward pass over `x`, a chunk of rows at a time."
+    h, logits, vocab = _scored_rows(model, x, k, autocast)
+    hf = h.reshape(len(h) * k, -1); step = _chunk(rows, vocab, len(hf), h.device)
+    tf = None if target is None else target.reshape(-1).to(h.device)
+    out = torch.cat([f(logits(hf[s:s + step]), None if tf is None else tf[s:s + step]) for s in range(0, len(hf), step)])
+    return out.view(len(h), k, *out.shape[1:])
+
 @torch.no_grad()
 def scored_argmax(model, x: Tensor, k: int, autocast: torch.dtype | None = None, rows: int | None = None) -> Tensor:
     "(A, k) argmax ids at the last `k` positions of one forward pass over `x`, with logits made a chunk of rows at a time."
-    h, logits, vocab = _scored_rows(model, x, k, autocast)
-    hf = h.reshape(len(h) * k, -1); step = _chunk(rows, vocab, len(hf), h.device)
-    return torch.cat([logits(hf[s:s + step]).argmax(-1) for s in range(0, len(hf), step)]).view(len(h), k)
+    return _by_rows(model, x, k, autocast, rows, lambda z, _: z.argmax(-1))
+
+@torch.no_grad()
+def scored_lead(
+    model,
+    x: Tensor,                  # (A, L, d) inputs (embeddings)
+    target: Tensor,             # (A, K) the target ids at the last K positions
+    autocast: torch.dtype | None = None,
+    rows: int | None = None,    # logit rows made at once (default: as `scored_loss`)
+) -> tuple[Tensor, Tensor]:     # (A, K) `target_lead` of each target; (A, K) how many tokens outrank it (0: it is emitted, or tied)
+    "How far each target is from being emitted, at the last K positions of one forward pass over `x`: the logits it trails the emitted"
+    " token by (as a negative lead) and the tokens ahead of it, with logits made a chunk of rows at a time."
+    def f(z, t): return torch.stack([target_lead(z, t), (z > z.gather(-1, t[:, None])).sum(-1).float()], -1)
+    out = _by_rows(model, x, target.shape[1], autocast, rows, f, target)
+    return out[..., 0], out[..., 1].long()
 
 
 # %% ../nbs/00_core.ipynb #89bf9275
@@ -1112,6 +1139,18 @@ def mem_inputs(
     x = _build_inputs(arr, 1, e.to(dev), m.to(dev) if m is not None else None, token_embeddings(model, lead), None)
     return x.to(model.get_input_embeddings().weight.dtype), g, lead
 
+def _decoded_vectors(model, e: Tensor, m: Tensor | None, arr: Arrangement) -> tuple[Tensor, Tensor | None]:
+    "Stored vectors as (B, d) fp32 on the model's device, checked against the model and the arrangement."
+    dev = model.get_input_embeddings().weight.device
+    e = torch.atleast_2d(e).to(dev, torch.float32); _check_vectors(model, e, "e")
+    if m is not None: m = torch.atleast_2d(m).to(dev, torch.float32); _check_vectors(model, m, "m")
+    if arr.uses_m and m is None: raise ValueError(f"arrangement {arr.name!r} needs the vector m")
+    return e, m
+
+def _one_pass_inputs(model, arr: Arrangement, n: int, e: Tensor, m: Tensor | None, prefix: str) -> Tensor:
+    "The input of a one-step decode of `n` tokens, in the model's dtype."
+    return _build_inputs(arr, n, e, m, None, prefix_embedding(model, prefix)).to(model.get_input_embeddings().weight.dtype)
+
 @torch.no_grad()
 def decode(
     model,
@@ -1126,14 +1165,10 @@ def decode(
     "Token ids emitted by `model` from stored proto-tokens: one forward pass (greedy generation for mem*)."
     arr = get_arrangement(arrangement); check_length(model, arr, n, prefix)
     dev = model.get_input_embeddings().weight.device
-    e = torch.atleast_2d(e).to(dev, torch.float32); _check_vectors(model, e, "e")
-    if m is not None: m = torch.atleast_2d(m).to(dev, torch.float32); _check_vectors(model, m, "m")
-    if arr.uses_m and m is None: raise ValueError(f"arrangement {arr.name!r} needs the vector m")
-    dt = model.get_input_embeddings().weight.dtype
+    e, m = _decoded_vectors(model, e, m, arr)
     with torch.autocast(dev.type, dtype=autocast, enabled=autocast is not None):
         if not arr.teacher_forced:  # one pass, nothing follows it: no KV cache
-            x = _build_inputs(arr, n, e, m, None, prefix_embedding(model, prefix)).to(dt)
-            return scored_argmax(model, x, n, autocast).cpu()
+            return scored_argmax(model, _one_pass_inputs(model, arr, n, e, m, prefix), n, autocast).cpu()
         x, g, lead = mem_inputs(model, e, m, arr, given)  # vectors, then BOS (or t1)
         out = model(inputs_embeds=x, use_cache=True)
         toks = [lead[:, 0]] if g else []
@@ -1149,6 +1184,21 @@ def reconstruct(model, sol: Solution, autocast: torch.dtype | None = None) -> tu
     given = torch.tensor([sol.target[:1]]) if g else None
     ids = decode(model, sol.e, sol.m, sol.arrangement, sol.n, sol.prefix, given, autocast)[0]
     return ids.tolist(), float(token_accuracy(ids[g:], torch.tensor(sol.target[g:])))
+
+@torch.no_grad()
+def solution_lead(model, sol: Solution, autocast: torch.dtype | None = None) -> tuple[list[float], list[int]]:
+    "How far each target token of a one-step solution is from being emitted, in the forward pass `decode` makes: its `target_lead`"
+    " (below 0: the emitted token leads it by that many logits) and the tokens that outrank it (0: emitted). A `[mem]` decode has no"
+    " such single pass (each token after a wrong one follows a wrong prefix): an error."
+    arr = get_arrangement(sol.arrangement)
+    if arr.teacher_forced: raise ValueError(f"solution_lead: {arr.name!r} decodes autoregressively; only one-step solutions have one pass to read")
+    check_length(model, arr, sol.n, sol.prefix)
+    dev = model.get_input_embeddings().weight.device
+    e, m = _decoded_vectors(model, sol.e, sol.m, arr)
+    with torch.autocast(dev.type, dtype=autocast, enabled=autocast is not None):
+        lead, ahead = scored_lead(model, _one_pass_inputs(model, arr, sol.n, e, m, sol.prefix), torch.tensor([sol.target]), autocast)
+    return lead[0].tolist(), ahead[0].tolist()
+
 
 # %% ../nbs/00_core.ipynb #9e763117
 def _check_encoder(enc, arrangement, prefix: str) -> None:

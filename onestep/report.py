@@ -80,11 +80,15 @@ def read_budget_cell(cell: str) -> tuple[int, int, float]:
 def misses_table(runs: pd.DataFrame, by: list) -> pd.DataFrame:
     "Where the decodes go wrong, per `by` group, from `runs.wrong` (each run's wrong positions, 1 = t1, as"
     " `onestep.store.redecode_table` gives them): runs, runs not exact, those among them whose t1 is wrong (so also the wrong"
-    " tokens at t1), and wrong tokens."
+    " tokens at t1), and wrong tokens; where `runs` has `behind` and `ahead` (per wrong position, how far its target is from being"
+    " emitted: logits behind, tokens ranked above; None for `[mem]`), their medians over the wrong tokens (NaN where none was read)."
     r = runs.assign(inexact=runs.wrong.str.len() > 0, t1=runs.wrong.map(lambda w: 1 in w), tokens=runs.wrong.str.len())
-    return (r.groupby(by, sort=False)
-             .agg(runs=("key", "size"), inexact=("inexact", "sum"), t1_wrong=("t1", "sum"), wrong_tokens=("tokens", "sum"))
-             .astype(int))
+    out = (r.groupby(by, sort=False)
+            .agg(runs=("key", "size"), inexact=("inexact", "sum"), t1_wrong=("t1", "sum"), wrong_tokens=("tokens", "sum"))
+            .astype(int))
+    for c in ("behind", "ahead"):
+        if c in r: out[c] = r.set_index(by)[c].explode().astype(float).groupby(level=by, sort=False).median()
+    return out
 
 def mean_std(x, fmt: str = "{:.2f}") -> str:
     "'mean ± std' of a series (std over its values; '-' when empty)."

@@ -14,7 +14,7 @@ from typing import Callable, Iterable, Sequence
 import pandas as pd
 from tqdm.auto import tqdm
 from .core import (Recipe, PAPER_RECIPE, DEFAULT_ARRANGEMENT, RESULTS_VERSION, Solution, recipe_key, fit, reconstruct, given_tokens,
-                          get_arrangement, ResultVersionError, Checkpoint, atomic_write, device_name, stop_rule)
+                          get_arrangement, ResultVersionError, Checkpoint, atomic_write, device_name, stop_rule, solution_lead)
 
 # %% auto #0
 __all__ = ['project_root', 'resolve', 'dtype_name', 'compute_tag', 'Job', 'share_groups', 'late_loss_drop', 'Store',
@@ -349,8 +349,10 @@ def learn_m(model, tokenizer, texts, n: int, recipe: Recipe, store: Store, tag: 
 # %% ../nbs/00c_store.ipynb #f1deb062
 def redecode_table(store: Store, keys: Iterable[str], model, autocast=None) -> pd.DataFrame:
     "Per stored solution, decoded again here from its vectors (a check of record, not a copy): its recorded decoded accuracy and the"
-    " accuracy now, the positions (1: t1) of the predicted tokens it decodes wrong (`[]`: exact), where each was decoded, and the gap allowed:"
-    " none on the same kind of chip (device and model), one token on another, whose rounding may flip a near tie."
+    " accuracy now, the positions (1: t1) of the predicted tokens it decodes wrong (`[]`: exact) and, for a one-step solution, how far"
+    " each of their targets is from being emitted (`behind`: the logits it trails the emitted token by; `ahead`: the tokens that outrank"
+    " it; see `solution_lead`; None for `[mem]`), where each was decoded, and the gap allowed: none on the same kind of chip (device and"
+    " model), one token on another, whose rounding may flip a near tie."
     dev = model.get_input_embeddings().weight.device
     here, name, rows = dev.type, device_name(dev), []
     for k in keys:
@@ -358,11 +360,14 @@ def redecode_table(store: Store, keys: Iterable[str], model, autocast=None) -> p
         on = sol.meta.get("device", here)  # results before RESULTS_VERSION 5 do not say: taken as decoded here
         on_name = sol.meta.get("device_name", name)  # nor do earlier results say which chip: taken as this one
         first, same = given_tokens(model, sol.arrangement), (on, on_name) == (here, name)
-        rows.append({"key": k, "recorded": sol.meta["decoded_accuracy"], "again": acc,
-                     "wrong": [i + 1 for i in range(first, sol.n) if ids[i] != sol.target[i]], "recorded_on": f"{on} ({on_name})", "decoded_on": f"{here} ({name})", "same_chip": same,
+        wrong = [i + 1 for i in range(first, sol.n) if ids[i] != sol.target[i]]
+        lead, ahead = solution_lead(model, sol, autocast) if wrong and not get_arrangement(sol.arrangement).teacher_forced else (None, None)
+        rows.append({"key": k, "recorded": sol.meta["decoded_accuracy"], "again": acc, "wrong": wrong,
+                     "behind": None if lead is None else [-lead[p - 1] for p in wrong], "ahead": None if ahead is None else [ahead[p - 1] for p in wrong],
+                     "recorded_on": f"{on} ({on_name})", "decoded_on": f"{here} ({name})", "same_chip": same,
                      # another chip rounds differently: a near tie may flip, so one token per text may differ
                      "tolerance": 1e-6 if same else 1 / (sol.n - first) + 1e-6})
-    return pd.DataFrame(rows, columns=["key", "recorded", "again", "wrong", "recorded_on", "decoded_on", "same_chip", "tolerance"])
+    return pd.DataFrame(rows, columns=["key", "recorded", "again", "wrong", "behind", "ahead", "recorded_on", "decoded_on", "same_chip", "tolerance"])
 
 def check_redecoded(checks: pd.DataFrame) -> None:
     "Raise, with the table, unless every solution decoded again within its tolerance (exactly, on the device that recorded it)."
