@@ -14,8 +14,8 @@ from .store import Job, Store, run_jobs, share_groups, compute_tag
 from .report import mean_std, save_table, save_figure, check_values, misses_table
 
 # %% auto #0
-__all__ = ['PAPER_TABLE3_PG19', 'FIG2_PAIRS', 'mem_recipe', 'capacity_search', 'text_capacity', 'table3', 'tried_per_length',
-           'capacity_misses', 'e_alone_jobs', 'e_alone_table', 'compare_table3', 'plot_fig2']
+__all__ = ['PAPER_TABLE3_PG19', 'FIG2_PAIRS', 'mem_recipe', 'capacity_search', 'text_capacity', 'e_alone_jobs', 'e_alone_table',
+           'table3', 'tried_per_length', 'capacity_misses', 'compare_table3', 'plot_fig2']
 
 # %% ../nbs/03_capacity.ipynb #976f2b89
 def mem_recipe(recipe: Recipe) -> Recipe:
@@ -89,6 +89,25 @@ def text_capacity(runs: pd.DataFrame, model, tokenizer, texts, lengths: list[int
                      "evaluations": int(g.evaluations.sum())})  # model evaluations its runs took, over every length tried
     return pd.DataFrame(rows)
 
+# %% ../nbs/03_capacity.ipynb #cbeb77bc
+def e_alone_jobs(runs: pd.DataFrame, store: Store, recipe: Recipe, seed: int = 0) -> list[Job]:
+    "For each fit with a shared `m` that was not reconstructed (`runs`, a `capacity_search`): a job that fits its text's `e` alone,"
+    " from fresh (`seed`), against that fit's stored `m`, frozen (`Job(frozen='m')`)."
+    jobs = []
+    for k in runs.key[runs.m_group.notna() & ~runs.reconstructed]:
+        s = store.get(k)
+        jobs.append(Job(s.model, s.meta["text_id"], tuple(s.target), s.arrangement, recipe, seed, tag="capacity/e-alone", init_from=k, frozen="m"))
+    return jobs
+
+def e_alone_table(runs: pd.DataFrame, alone: pd.DataFrame) -> pd.DataFrame:
+    "Per shared fit left unsolved (`runs`), beside the fit of its `e` alone against its frozen `m` (`alone`, `run_jobs` of `e_alone_jobs`):"
+    " the decoded accuracy and evaluations of each, and whether `e` alone reconstructs the text."
+    a = alone[["frozen_from", "decoded_accuracy", "evaluations", "solved_step"]].rename(columns={"frozen_from": "key"})
+    j = (runs[["key", "text_id", "n", "decoded_accuracy", "evaluations"]].rename(columns={"decoded_accuracy": "decoded accuracy"})
+         .merge(a.rename(columns={"decoded_accuracy": "decoded accuracy"}), on="key", suffixes=(", in the group", ", e alone")))
+    return j.assign(**{"e alone exact": j.solved_step.notna()}).drop(columns=["key", "solved_step"])
+
+
 # %% ../nbs/03_capacity.ipynb #45d2265e
 def table3(caps: pd.DataFrame) -> pd.DataFrame:
     "Table 3 layout: one row per model x source, C_tokens and H_LM (mean ± std) per method, and what limited them."
@@ -131,25 +150,6 @@ def capacity_misses(runs: pd.DataFrame, redecoded: pd.DataFrame, lengths: list[i
     for c, name in (("behind", "target behind, logits (median)"), ("ahead", "tokens ahead of the target (median)")):
         if c in far: out[name] = base[c]  # [mem] runs: NaN
     return out
-
-# %% ../nbs/03_capacity.ipynb #cbeb77bc
-def e_alone_jobs(runs: pd.DataFrame, store: Store, recipe: Recipe, seed: int = 0) -> list[Job]:
-    "For each fit with a shared `m` that was not reconstructed (`runs`, a `capacity_search`): a job that fits its text's `e` alone,"
-    " from fresh (`seed`), against that fit's stored `m`, frozen (`Job(frozen='m')`)."
-    jobs = []
-    for k in runs.key[runs.m_group.notna() & ~runs.reconstructed]:
-        s = store.get(k)
-        jobs.append(Job(s.model, s.meta["text_id"], tuple(s.target), s.arrangement, recipe, seed, tag="capacity/e-alone", init_from=k, frozen="m"))
-    return jobs
-
-def e_alone_table(runs: pd.DataFrame, alone: pd.DataFrame) -> pd.DataFrame:
-    "Per shared fit left unsolved (`runs`), beside the fit of its `e` alone against its frozen `m` (`alone`, `run_jobs` of `e_alone_jobs`):"
-    " the decoded accuracy and evaluations of each, and whether `e` alone reconstructs the text."
-    a = alone[["frozen_from", "decoded_accuracy", "evaluations", "solved_step"]].rename(columns={"frozen_from": "key"})
-    j = (runs[["key", "text_id", "n", "decoded_accuracy", "evaluations"]].rename(columns={"decoded_accuracy": "decoded accuracy"})
-         .merge(a.rename(columns={"decoded_accuracy": "decoded accuracy"}), on="key", suffixes=(", in the group", ", e alone")))
-    return j.assign(**{"e alone exact": j.solved_step.notna()}).drop(columns=["key", "solved_step"])
-
 
 # %% ../nbs/03_capacity.ipynb #d550f877
 # The paper's Table 3, PG-19, m not shared: the longest reconstructed prefix (max C_tokens) per model.

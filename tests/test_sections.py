@@ -194,3 +194,17 @@ def test_a_section_on_submitit_local_fills_the_store_as_the_local_run_does(tmp_p
     pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "local" / "out" / "table3.csv"), pd.read_csv(tmp_path / "sub" / "out" / "table3.csv"))
     with pytest.raises(pm.PapermillExecutionError, match="executor must be 'local', 'slurm' or 'submitit-local'"):
         _run("03_capacity", tmp_path / "bad", executor="sge")
+
+
+@pytest.mark.slow
+def test_capacity_fits_e_alone_against_each_shared_fit_left_unsolved(tmp_path):
+    "With `e_alone`, each shared-m fit left unsolved gets a fit of its e alone against its m, frozen, in e_alone.csv."
+    import pandas as pd
+    # a budget of 2 evaluations at a learning rate that barely moves the vectors: the shared fits are left unsolved
+    _run("03_capacity", tmp_path, models=["tiny-llama"], lengths=[4], share_m=[True], mem_baselines=[], steps=2, lr=1e-6, e_alone=True)
+    tried = pd.read_csv(tmp_path / "out" / "tried_per_length.csv")
+    unsolved = sum(int(b) - int(a) for a, b in (c.split("/") for c in tried["N=4"]))  # 'reconstructed/tried' per method
+    alone = pd.read_csv(tmp_path / "out" / "e_alone.csv")
+    assert unsolved > 0 and len(alone) == unsolved, (tried, alone)
+    assert (alone.n == 4).all() and alone["evaluations, e alone"].between(1, 3).all()
+    _assert_reads_cleanly(tmp_path / "03_capacity.out.ipynb")
