@@ -10,12 +10,13 @@ from dataclasses import replace
 import pandas as pd
 import torch
 from .core import Recipe, take_tokens, h_lm, get_arrangement, decoded_c_tokens, EXACT
-from .store import Job, Store, run_jobs, share_groups, compute_tag
+from .store import Job, Store, run_jobs, share_groups, compute_tag, resolve
 from .report import mean_std, save_table, save_figure, check_values, misses_table
 
 # %% auto #0
-__all__ = ['PAPER_TABLE3_PG19', 'FIG2_PAIRS', 'mem_recipe', 'capacity_search', 'text_capacity', 'e_alone_jobs', 'e_alone_table',
-           'table3', 'tried_per_length', 'capacity_misses', 'compare_table3', 'plot_fig2']
+__all__ = ['PAPER_TABLE3_PG19', 'FIG2_PAIRS', 'KEYS_FIG2', 'mem_recipe', 'capacity_search', 'text_capacity', 'e_alone_jobs',
+           'e_alone_table', 'table3', 'tried_per_length', 'capacity_misses', 'compare_table3', 'plot_fig2',
+           'other_runs']
 
 # %% ../nbs/03_capacity.ipynb #976f2b89
 def mem_recipe(recipe: Recipe) -> Recipe:
@@ -169,9 +170,10 @@ def compare_table3(caps: pd.DataFrame, lengths: list, steps: int) -> pd.DataFram
 
 # %% ../nbs/03_capacity.ipynb #8bfba854
 FIG2_PAIRS = [("[mem] x1", "one-step, m shared"), ("[mem] x2", "one-step")]  # the paper's pairing, equal trained vectors
+KEYS_FIG2 = ["model", "source", "method", "text_id"]  # a point of Fig 2
 
-def plot_fig2(caps: pd.DataFrame):
-    "Scatter of H_LM: one-step (y) against its [mem] baseline (x) per text, one panel per pair, with per-source means; None without a pair."
+def plot_fig2(caps: pd.DataFrame, note: str | None = None):
+    "Scatter of H_LM: one-step (y) against its [mem] baseline (x) per text, one panel per pair, with per-source means (`note` under the title); None without a pair."
     import matplotlib.pyplot as plt, seaborn as sns
     have = set(caps.method)
     pairs = [(b, o) for b, o in FIG2_PAIRS if b in have and o in have]
@@ -192,7 +194,22 @@ def plot_fig2(caps: pd.DataFrame):
         ax.set(xlim=(0, lim), ylim=(0, lim), xlabel=f"$H_{{LM}}$ (nats), autoregressive {b}",
                ylabel=f"$H_{{LM}}$ (nats), {o}")
         ax.legend(fontsize=7, loc="upper left")
-    fig.suptitle("$H_{LM}$ of the longest reconstructed prefix", fontsize=10)
+    fig.suptitle("$H_{LM}$ of the longest reconstructed prefix" + (f"\n{note}" if note else ""), fontsize=10)
     fig.tight_layout()
     plt.close(fig)  # shown once: by the cell that displays the returned figure
     return fig
+
+def other_runs(folders: list, caps: pd.DataFrame | None = None) -> pd.DataFrame:
+    "The `capacity_per_text` rows of finished runs (their `out_dir`s), less the (model, source, method, text) that `caps` holds."
+    frames = []
+    for d in folders:
+        f = resolve(d) / "capacity_per_text.csv"
+        if not f.exists(): raise FileNotFoundError(f"compare_runs: {f} does not exist; name the out_dir of a finished 03_capacity run "
+                                                   "(e.g. figures/03_capacity_beyond64_lr1), or leave compare_runs empty")
+        frames.append(pd.read_csv(f, index_col=0).assign(run=str(d)))
+    if not frames: return pd.DataFrame(columns=["model", "source", "method", "text_id", "h_lm", "run"])
+    out = pd.concat(frames, ignore_index=True).drop_duplicates(KEYS_FIG2)
+    if caps is not None and len(caps):
+        held = pd.MultiIndex.from_frame(caps[KEYS_FIG2])
+        out = out[~pd.MultiIndex.from_frame(out[KEYS_FIG2]).isin(held)]
+    return out.reset_index(drop=True)

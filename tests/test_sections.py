@@ -208,3 +208,21 @@ def test_capacity_fits_e_alone_against_each_shared_fit_left_unsolved(tmp_path):
     assert unsolved > 0 and len(alone) == unsolved, (tried, alone)
     assert (alone.n == 4).all() and alone["evaluations, e alone"].between(1, 3).all()
     _assert_reads_cleanly(tmp_path / "03_capacity.out.ipynb")
+
+
+@pytest.mark.slow
+def test_capacity_plots_the_texts_of_other_runs_beside_its_own(tmp_path):
+    "`compare_runs`: Fig 2 takes the texts of another run's folder (e.g. another model's) beside this run's; a folder without a run fails first."
+    import pandas as pd
+    from onestep.report import save_table
+    other = tmp_path / "other"  # a finished run's capacity_per_text, of a model this run does not load
+    save_table(pd.DataFrame({"model": "other-model", "source": "random", "text_id": ["random/s0/0"] * 2, "method": ["[mem] x2", "one-step"],
+                             "h_lm": [3.0, 4.0], "c_tokens": [2, 2], "capacity": [2, 2]}), other, "capacity_per_text")
+    with pytest.raises(FileNotFoundError, match="compare_runs"):
+        _check_only("03_capacity", compare_runs=[str(tmp_path / "nowhere")])
+    _run("03_capacity", tmp_path, models=["tiny-llama"], n_texts=1, lengths=[2], share_m=[False], mem_baselines=[2], steps=5,
+         compare_runs=[str(other)])
+    assert (tmp_path / "out" / "fig2_h_lm.png").stat().st_size > 0
+    assert set(pd.read_csv(tmp_path / "out" / "table3.csv").model) == {"tiny-llama"}  # the tables stay this run's
+    assert f"beside other-model ({other})" in (tmp_path / "03_capacity.out.ipynb").read_text()
+    _assert_reads_cleanly(tmp_path / "03_capacity.out.ipynb")
