@@ -44,7 +44,8 @@ def test_throughput_preset_names_its_capacity_search(scale):
     import yaml
     load = lambda name: yaml.safe_load((NBS / "params" / f"{name}.{scale}.yaml").read_text())
     t, c = load("06_throughput"), load("03_capacity")
-    same = {k: (t.get(k), c.get(k)) for k in ("n_texts", "recipe", "steps", "seeds", "prefix", "threshold", "arrangement", "autocast")}
+    assert int(t.get("mem", "mem1")[3:]) in c["mem_baselines"], f"06_throughput.{scale}.yaml decodes {t.get('mem', 'mem1')}, which 03_capacity.{scale}.yaml does not fit"
+    same = {k: (t.get(k), c.get(k)) for k in ("models", "n_texts", "recipe", "steps", "seeds", "prefix", "threshold", "arrangement", "autocast")}
     same["sources"] = (set(t["sources"]) - set(c["sources"]), set())  # Fig 3 may decode a part of them
     same.update(lengths=(t["capacity_lengths"], c["lengths"]), recipe_fields=(t.get("recipe_fields", {}), c.get("recipe_fields", {})),
                 stop_after_failure=(int(t.get("stop_after_failure", 1)), int(c.get("stop_after_failure", 1))))
