@@ -10,7 +10,8 @@ import argparse, os, sys
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['COMMANDS', 'CliError', 'cmd_compress', 'cmd_decode', 'cmd_info', 'cmd_models', 'cmd_plan', 'parser', 'main']
+__all__ = ['COMMANDS', 'CliError', 'cmd_compress', 'cmd_decode', 'cmd_info', 'cmd_models', 'cmd_plan', 'cmd_store', 'parser',
+           'main']
 
 # %% ../nbs/09_cli.ipynb #d9dab599
 class CliError(Exception):
@@ -144,6 +145,18 @@ def cmd_plan(a) -> int:
           f"{len(bad)} of {len(df)} rows do not fit ({bad.fits.iloc[0]})."))
     return 0 if not len(bad) else 1
 
+def cmd_store(a) -> int:
+    "What a results store holds: results per model, arrangement and length, and the interrupted batches a re-run resumes."
+    from onestep.store import Store, resolve
+    if not resolve(a.folder).is_dir(): raise CliError(f"no store at {a.folder}: give the store_dir a section ran with (default runs/store)")
+    st = Store(a.folder)
+    done, left, size = st.summary(), st.unfinished(), st.checkpoint_bytes()
+    print(f"{st.root}: {int(done.results.sum())} results, {len(left)} interrupted batch{'es' * (len(left) != 1)}; checkpoints "
+          f"{size['checkpoints'] / 1e6:.1f} MB, states kept for a larger budget {size['extend'] / 1e6:.1f} MB")
+    if len(done): print("\n" + done.to_markdown(index=False))
+    if len(left): print("\nInterrupted (a re-run of the same sweep resumes each where it saved):\n\n" + left.to_markdown(index=False, floatfmt=".2f"))
+    return 0
+
 # %% ../nbs/09_cli.ipynb #045f1946
 class _Parser(argparse.ArgumentParser):
     "argparse, with a bad command line answered in one line (exit code 2)."
@@ -153,7 +166,7 @@ class _Parser(argparse.ArgumentParser):
 
 def parser() -> argparse.ArgumentParser:
     p = _Parser(prog="onestep", description="One-step text generation from two trained proto-tokens.")
-    sub = p.add_subparsers(dest="command", required=True, metavar="{compress,decode,info,models,plan}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="{compress,decode,info,models,plan,store}")
     c = sub.add_parser("compress", help="fit proto-tokens for a text and write them to a .safetensors file")
     c.add_argument("file", help="a UTF-8 text file, or - for stdin")
     g = c.add_mutually_exclusive_group()
@@ -179,9 +192,11 @@ def parser() -> argparse.ArgumentParser:
     pl = sub.add_parser("plan", help="what a section's parameter file needs on a GPU: memory, batch sizes, evaluations, hours")
     pl.add_argument("preset", help="a parameter file, e.g. nbs/params/03_capacity.paper.yaml")
     pl.add_argument("--gpu-gb", type=float, default=80.0, help="the card's memory in GB (default 80)")
+    st = sub.add_parser("store", help="what a results store holds, and the interrupted batches a re-run resumes")
+    st.add_argument("folder", nargs="?", default="runs/store", help="the store's folder (default runs/store)")
     return p
 
-COMMANDS = {"compress": cmd_compress, "decode": cmd_decode, "info": cmd_info, "models": cmd_models, "plan": cmd_plan}
+COMMANDS = {"compress": cmd_compress, "decode": cmd_decode, "info": cmd_info, "models": cmd_models, "plan": cmd_plan, "store": cmd_store}
 
 def main(argv=None) -> int:
     "Entry point of the `onestep` command."

@@ -14,7 +14,7 @@ from typing import Callable, Iterable, Sequence
 import pandas as pd
 from tqdm.auto import tqdm
 from .core import (Recipe, PAPER_RECIPE, DEFAULT_ARRANGEMENT, RESULTS_VERSION, Solution, recipe_key, fit, reconstruct, given_tokens,
-                          get_arrangement, ResultVersionError, Checkpoint, atomic_write, device_name, stop_rule, solution_lead)
+                          get_arrangement, ResultVersionError, Checkpoint, atomic_write, device_name, stop_rule, solution_lead, EXACT)
 
 # %% auto #0
 __all__ = ['project_root', 'resolve', 'dtype_name', 'compute_tag', 'Job', 'share_groups', 'late_loss_drop', 'Store',
@@ -195,6 +195,39 @@ class Store:
             warnings.warn(f"{len(foreign)} stored result(s) left out of this table, written by another onestep version; the first: {foreign[0]}")
         return pd.DataFrame(rows)
 
+    def summary(self) -> pd.DataFrame:
+        "The stored results counted per model, kind ('fit': a problem; 'curve': a path between two solutions; else an encoder's start),"
+        " arrangement and length: how many, those reconstructed (a fit's decoded accuracy at least `EXACT`), their evaluations summed."
+        f = self.frame()
+        cols = ["model", "kind", "arrangement", "n", "results", "reconstructed", "evaluations"]
+        if not len(f): return pd.DataFrame(columns=cols)
+        kind = pd.Series("fit", index=f.index)
+        if "end" in f: kind[f["end"].notna()] = "curve"  # a curve names the solutions it joins
+        if "kind" in f: kind[f["kind"].notna()] = f["kind"][f["kind"].notna()]
+        f = f.assign(kind=kind, reconstructed=f["decoded_accuracy"] >= EXACT if "decoded_accuracy" in f else False)
+        return (f.groupby(["model", "kind", "arrangement", "n"], dropna=False).agg(results=("key", "size"), reconstructed=("reconstructed", "sum"),
+                                                                     evaluations=("evaluations", "sum")).reset_index()[cols])
+
+    def unfinished(self) -> pd.DataFrame:
+        "One row per interrupted batch, whose checkpoint a re-run of its sweep resumes: what it fits, how far it got, when it last saved"
+        " (model, arrangement, length and budget are blank for a batch checkpointed before its side file named them)."
+        import datetime
+        rows = []
+        for keys in self.checkpointed():
+            ck = self.checkpoint(keys)
+            side = json.loads(Path(ck.path).with_suffix(".json").read_text())
+            led = (ck.load() or {}).get("ledger", {})  # {} where unreadable: that batch starts over
+            left = led["active"] if "active" in led else None
+            best = led["best_acc"][left] if left is not None and left.any() else None
+            rows.append({"checkpoint": Path(ck.path).stem[:12], "model": side.get("model"), "arrangement": side.get("arrangement"),
+                         "n": side.get("n"), "problems": len(keys), "left": None if left is None else int(left.sum()),
+                         "evaluations": led.get("evals"), "budget": side.get("budget"),
+                         "best accuracy left (lowest)": None if best is None else float(best.min()),
+                         "minutes so far": None if "elapsed" not in led else led["elapsed"] / 60,
+                         "saved": datetime.datetime.fromtimestamp(Path(ck.path).stat().st_mtime).isoformat(sep=" ", timespec="seconds")})
+        return pd.DataFrame(rows, columns=["checkpoint", "model", "arrangement", "n", "problems", "left", "evaluations", "budget",
+                                           "best accuracy left (lowest)", "minutes so far", "saved"])
+
 # %% ../nbs/00c_store.ipynb #67c9ae7d
 def plan_batches(jobs: Sequence[Job], batch_size: int | Callable) -> list[list[Job]]:
     "Pack jobs into batches of one (N, arrangement, recipe, frozen vector), keeping each sharing group whole; `batch_size` may be"
@@ -249,8 +282,9 @@ def solve_batch(model, store: Store, batch: list[Job], tag: str, autocast=None, 
     keys, base = [j.key(tag) for j in batch], extension_keys(store, batch, tag, {k: d for s in sources for k, d in s.items()})
     ck, ext = store.checkpoint(keys), store.extension(base)
     side = Path(ck.path).with_suffix(".json")  # names the batch's jobs, so that a re-run rebuilds this batch and resumes it
+    what = {"model": batch[0].model, "arrangement": batch[0].arrangement, "n": batch[0].n, "budget": batch[0].recipe.steps}  # for `Store.unfinished`
     for p, ks in [(side, keys), (Path(ext.path).with_suffix(".json"), base)]:
-        with atomic_write(p) as tmp: tmp.write_text(json.dumps({"keys": ks}))
+        with atomic_write(p) as tmp: tmp.write_text(json.dumps({"keys": ks, **what}))
     def keep(i: int, sol: Solution):
         ids, acc = reconstruct(model, sol, autocast)
         sol.meta["decoded_accuracy"] = acc

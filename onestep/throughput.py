@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import torch
+from tqdm.auto import tqdm
 from .core import (decode, get_arrangement, text_prefix, prefix_embedding, token_embeddings, token_accuracy,
                           _build_inputs, mem_inputs, given_tokens, device_name, EXACT)
 from .store import Store
@@ -91,9 +92,10 @@ def longest_solutions(runs: pd.DataFrame, threshold: float = EXACT) -> pd.DataFr
 
 # %% ../nbs/06_throughput.ipynb #ac03cb6a
 def time_capacity(model, store: Store, sols: pd.DataFrame, arrangement: str, mem: str, threshold: float,
-                  min_run_time: float = 0.5, compile: bool = False, autocast=None) -> pd.DataFrame:
+                  min_run_time: float = 0.5, compile: bool = False, autocast=None, progress: bool = True) -> pd.DataFrame:
     "Decode each text's longest stored solution with every method, batch 1; check it against the target; time it."
-    rows = []
+    rows, n_methods = [], len(ar_methods(compile, autocast))
+    bar = tqdm(total=sum(1 if a == arrangement else n_methods for a in sols.arrangement), desc="decodes", unit="decode", disable=not progress)
     for r in sols.itertuples():
         sol = store.get(r.key)
         e, m = sol.e[None], sol.m[None] if sol.m is not None else None
@@ -107,15 +109,18 @@ def time_capacity(model, store: Store, sols: pd.DataFrame, arrangement: str, mem
             made = sol.n - given_tokens(model, sol.arrangement)  # tokens the decoder emits (t1 is input for [mem] without BOS)
             rows.append({"text_id": r.text_id, "method": name, "n": sol.n, "accuracy": acc, "exact": acc >= threshold,
                          **t, "tokens_per_s": made / t["seconds"]})
+            bar.update()
+    bar.close()
     return pd.DataFrame(rows, columns=DECODE_COLUMNS)  # the same columns when there is nothing to decode
 
 DECODE_COLUMNS = ["text_id", "method", "n", "accuracy", "exact", "seconds", "iqr", "repeats", "tokens_per_s"]
 
 def time_lengths(model, lengths: list, batch_sizes: list, mem: str = "mem1", min_run_time: float = 0.5,
-                 compile: bool = False, prefix: str = "bos", autocast=None) -> pd.DataFrame:
+                 compile: bool = False, prefix: str = "bos", autocast=None, progress: bool = True) -> pd.DataFrame:
     "Equal length: one forward of N positions (package and bare) against N autoregressive steps, random vectors, per batch size."
     d, g = model.get_input_embeddings().embedding_dim, torch.Generator().manual_seed(0)
     rows = []
+    bar = tqdm(total=len(batch_sizes) * len(lengths) * (2 + len(ar_methods(compile, autocast))), desc="grid", unit="point", disable=not progress)
     for b in batch_sizes:
         e, m = torch.randn(b, d, generator=g), torch.randn(b, d, generator=g)
         mm = m if get_arrangement(mem).n_mem == 2 else None
@@ -128,6 +133,8 @@ def time_lengths(model, lengths: list, batch_sizes: list, mem: str = "mem1", min
                 t = measure(fn, min_run_time); t.pop("out")
                 made = n - (given_tokens(model, mem) if name.startswith("AR") else 0)  # generated tokens: t1 is input where given
                 rows.append({"batch": b, "n": n, "method": name, **t, "tokens_per_s": b * made / t["seconds"]})
+                bar.set_postfix_str(f"B={b} N={n}"); bar.update()
+    bar.close()
     return pd.DataFrame(rows)
 
 # %% ../nbs/06_throughput.ipynb #23bd2bb5

@@ -38,10 +38,14 @@ def test_every_preset_names_parameters_its_section_has(preset):
     assert not unknown, f"{preset.name} sets {sorted(unknown)}, which {nb.name} does not have"
 
 
-@pytest.mark.parametrize("scale", ["cpu", "paper"])
+THROUGHPUT_SCALES = [p.name.removeprefix("06_throughput.").removesuffix(".yaml") for p in sorted(NBS.glob("params/06_throughput.*.yaml"))]
+
+@pytest.mark.parametrize("scale", THROUGHPUT_SCALES)
 def test_throughput_preset_names_its_capacity_search(scale):
-    "Fig 3 decodes the solutions a Table 3 run stored: its preset must name that search's settings, or it fits problems of its own."
+    "Fig 3 decodes the solutions a Table 3 run stored: its preset (06_throughput.<scale>.yaml) must name that search's settings"
+    " (03_capacity.<scale>.yaml), or it fits problems of its own."
     import yaml
+    assert (NBS / "params" / f"03_capacity.{scale}.yaml").exists(), f"06_throughput.{scale}.yaml has no 03_capacity.{scale}.yaml: name its capacity search so"
     load = lambda name: yaml.safe_load((NBS / "params" / f"{name}.{scale}.yaml").read_text())
     t, c = load("06_throughput"), load("03_capacity")
     assert int(t.get("mem", "mem1")[3:]) in c["mem_baselines"], f"06_throughput.{scale}.yaml decodes {t.get('mem', 'mem1')}, which 03_capacity.{scale}.yaml does not fit"
