@@ -23,8 +23,8 @@ __all__ = ['ARRANGEMENTS', 'TABLE1_ARRANGEMENTS', 'DEFAULT_ARRANGEMENT', 'PREFIX
            'RECIPES', 'RESULTS_VERSION', 'LATER_FIELDS', 'PHASES', 'LOGIT_ELEMENTS', 'Arrangement', 'get_arrangement',
            'token_embeddings', 'embedding_std', 'prefix_embedding', 'text_prefix', 'context_length', 'check_length',
            'take_tokens', 'Recipe', 'named_recipe', 'one_try', 'atomic_write', 'save_vectors', 'ResultVersionError',
-           'known_fields', 'load_vectors', 'Solution', 'init_vector', 'start_vector', 'Checkpoint', 'recipe_key',
-           'training_loss', 'margin_weight', 'target_lead', 'scored_loss', 'scored_argmax', 'scored_lead',
+           'known_fields', 'load_vectors', 'Solution', 'init_vector', 'start_vector', 'autocasting', 'Checkpoint',
+           'recipe_key', 'training_loss', 'margin_weight', 'target_lead', 'scored_loss', 'scored_argmax', 'scored_lead',
            'device_name', 'fit', 'confirmed', 'one_by_one', 'stop_rule', 'token_accuracy', 'c_tokens', 'given_tokens',
            'decoded_c_tokens', 'start_token', 'h_lm', 'nats_to_bits', 'kv_cache', 'mem_inputs', 'decode', 'reconstruct',
            'solution_lead', 'compress', 'decode_text']
@@ -438,6 +438,41 @@ def _mem_sequence(model, tg: Tensor) -> tuple[Tensor, Tensor]:
     seq = torch.cat([lead, tg], 1)
     return token_embeddings(model, seq[:, :-1]).detach(), seq[:, 1:]
 
+def _cast_linears(model, dtype) -> list:
+    "(module, its forward with weight and bias cast) for each frozen `nn.Linear` of `model` whose weight is not `dtype`: cast once and"
+    " kept on the model (cast again where the weight was replaced or changed in place since)."
+    cache, out = model.__dict__.setdefault("_onestep_casts", {}), []
+    for mod in model.modules():
+        w = getattr(mod, "weight", None)
+        if type(mod) is not torch.nn.Linear or w.requires_grad or w.dtype == dtype or "forward" in mod.__dict__: continue  # (hooked: left alone)
+        c = cache.get((id(mod), dtype))
+        if c is None or c[0] is not w or c[1] != w._version:
+            wc, bc = w.detach().to(dtype), None if mod.bias is None else mod.bias.detach().to(dtype)
+            c = cache[(id(mod), dtype)] = (w, w._version, functools.partial(F.linear, weight=wc, bias=bc))
+        out.append((mod, c[2]))
+    return out
+
+def _swap_linears(model, dtype) -> None:
+    "Make the frozen linear layers read weights cast to `dtype` (None: their own again)."
+    for mod in [m for m in model.modules() if "forward" in m.__dict__ and getattr(m.forward, "func", None) is F.linear]: del mod.forward
+    if dtype is not None:
+        for mod, forward in _cast_linears(model, dtype): mod.forward = forward
+
+@contextlib.contextmanager
+def autocasting(model, autocast: torch.dtype | None = None):
+    "`torch.autocast` to `autocast` (None: off) on the model's device, for its forward passes. On a CPU the frozen linear layers read"
+    " their weights cast to that dtype once and kept, where autocast alone casts every frozen weight again at every call: the same"
+    " numbers (autocast casts them to the same dtype), for one cast instead of one per forward pass (or per generated token)."
+    dev = model.get_input_embeddings().weight.device
+    prev, want = model.__dict__.get("_onestep_casting"), autocast if dev.type == "cpu" else None
+    with torch.autocast(dev.type, dtype=autocast, enabled=autocast is not None):
+        if want != prev: _swap_linears(model, want)
+        model.__dict__["_onestep_casting"] = want
+        try: yield
+        finally:
+            model.__dict__["_onestep_casting"] = prev
+            if want != prev: _swap_linears(model, prev)
+
 @functools.lru_cache(maxsize=None)
 def _keeps_logits(cls) -> bool:
     "Whether a model class's forward takes `logits_to_keep` (decided once per class, not by catching errors)."
@@ -447,8 +482,7 @@ def _scored_logits(model, x: Tensor, n: int, autocast) -> Tensor:
     "Logits (A, n, V) at the last `n` positions of one forward pass over embeddings `x` (cast to the model's dtype)."
     x = x.to(model.get_input_embeddings().weight.dtype)
     kw = {"logits_to_keep": n} if _keeps_logits(type(model)) else {}
-    with torch.autocast(x.device.type, dtype=autocast, enabled=autocast is not None):
-        out = model(inputs_embeds=x, use_cache=False, **kw)
+    with autocasting(model, autocast): out = model(inputs_embeds=x, use_cache=False, **kw)
     return out.logits[:, -n:].float()
 
 # %% ../nbs/00_core.ipynb #99611f09
@@ -780,10 +814,9 @@ def _scored_rows(model, x: Tensor, k: int, autocast) -> tuple[Tensor, Callable, 
     split = _split_head(model)
     if split is None: return _scored_logits(model, x, k, autocast), (lambda r: r), None
     base, head, cap = split
-    with torch.autocast(x.device.type, dtype=autocast, enabled=autocast is not None):
-        h = base(inputs_embeds=x.to(dt), use_cache=False).last_hidden_state[:, -k:]
+    with autocasting(model, autocast): h = base(inputs_embeds=x.to(dt), use_cache=False).last_hidden_state[:, -k:]
     def logits(rows: Tensor) -> Tensor:
-        with torch.autocast(rows.device.type, dtype=autocast, enabled=autocast is not None): z = head(rows).float()
+        with autocasting(model, autocast): z = head(rows).float()
         return z if cap is None else torch.tanh(z / cap) * cap
     return h, logits, head.out_features
 
@@ -1166,7 +1199,7 @@ def decode(
     arr = get_arrangement(arrangement); check_length(model, arr, n, prefix)
     dev = model.get_input_embeddings().weight.device
     e, m = _decoded_vectors(model, e, m, arr)
-    with torch.autocast(dev.type, dtype=autocast, enabled=autocast is not None):
+    with autocasting(model, autocast):
         if not arr.teacher_forced:  # one pass, nothing follows it: no KV cache
             return scored_argmax(model, _one_pass_inputs(model, arr, n, e, m, prefix), n, autocast).cpu()
         x, g, lead = mem_inputs(model, e, m, arr, given)  # vectors, then BOS (or t1)
@@ -1195,7 +1228,7 @@ def solution_lead(model, sol: Solution, autocast: torch.dtype | None = None) -> 
     check_length(model, arr, sol.n, sol.prefix)
     dev = model.get_input_embeddings().weight.device
     e, m = _decoded_vectors(model, sol.e, sol.m, arr)
-    with torch.autocast(dev.type, dtype=autocast, enabled=autocast is not None):
+    with autocasting(model, autocast):
         lead, ahead = scored_lead(model, _one_pass_inputs(model, arr, sol.n, e, m, sol.prefix), torch.tensor([sol.target]), autocast)
     return lead[0].tolist(), ahead[0].tolist()
 

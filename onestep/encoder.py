@@ -15,7 +15,7 @@ import pandas as pd
 import torch
 from torch import Tensor, nn
 from tqdm.auto import tqdm
-from .core import (Checkpoint, Solution, RESULTS_VERSION, FAST_RECIPE, Recipe, get_arrangement, check_length, take_tokens,
+from .core import (Checkpoint, Solution, RESULTS_VERSION, autocasting, FAST_RECIPE, Recipe, get_arrangement, check_length, take_tokens,
                           prefix_embedding, text_prefix, embedding_std, scored_loss, decode, _build_inputs, _signature, init_vector,
                           recipe_key, atomic_write)
 
@@ -82,8 +82,7 @@ def read(model, ids: Tensor, layers: tuple, autocast=None) -> Tensor:
     dev = model.get_input_embeddings().weight.device
     lead = text_prefix(model)
     x = torch.cat([torch.tensor(lead, dtype=torch.long).expand(len(ids), -1), torch.as_tensor(ids, dtype=torch.long).cpu()], 1).to(dev)
-    with torch.autocast(dev.type, dtype=autocast, enabled=autocast is not None):
-        hs = model(input_ids=x, output_hidden_states=True, use_cache=False).hidden_states
+    with autocasting(model, autocast): hs = model(input_ids=x, output_hidden_states=True, use_cache=False).hidden_states
     return torch.stack([hs[l][:, len(lead):].float() for l in layers]).mean(0)
 
 def _encode(encoder: Encoder, model, ids: Tensor, autocast=None) -> tuple[Tensor, Tensor]:

@@ -11,7 +11,7 @@ import pandas as pd
 import torch
 from tqdm.auto import tqdm
 from .core import (decode, get_arrangement, text_prefix, prefix_embedding, token_embeddings, token_accuracy,
-                          _build_inputs, mem_inputs, given_tokens, device_name, EXACT)
+                          _build_inputs, mem_inputs, given_tokens, device_name, EXACT, autocasting)
 from .store import Store
 from .core import named_recipe
 
@@ -47,8 +47,7 @@ def bare_forward(model, e, m, arrangement: str, n: int, prefix: str = "bos", aut
                       prefix_embedding(model, prefix)).to(dt)
     @torch.no_grad()
     def run():
-        with torch.autocast(dev.type, dtype=autocast, enabled=autocast is not None):
-            return model(inputs_embeds=x, use_cache=False).logits[:, -n:].argmax(-1)
+        with autocasting(model, autocast): return model(inputs_embeds=x, use_cache=False).logits[:, -n:].argmax(-1)
     return run
 
 def ar_loop(model, e, m, arrangement: str, n: int, given=None, autocast=None):
@@ -67,7 +66,7 @@ def ar_generate(model, e, m, arrangement: str, n: int, given=None, autocast=None
     pad = model.generation_config.pad_token_id or model.generation_config.eos_token_id or 0
     @torch.no_grad()
     def run():
-        with torch.autocast(x.device.type, dtype=autocast, enabled=autocast is not None):
+        with autocasting(model, autocast):
             out = model.generate(inputs_embeds=x, attention_mask=mask, max_new_tokens=k, min_new_tokens=k, do_sample=False,
                                  pad_token_id=pad if isinstance(pad, int) else pad[0], **kw)
         return torch.cat([lead[:, :g], out[:, -k:]], 1).cpu()
