@@ -13,7 +13,7 @@ import argparse, platform, time
 from pathlib import Path
 import torch
 import torch.utils.benchmark as tb
-from onestep.core import get_arrangement, prefix_embedding, embedding_std, scored_loss, _build_inputs, device_name
+from onestep.core import get_arrangement, prefix_embedding, embedding_std, scored_loss, _build_inputs, device_name, AUTOCAST_WEIGHTS
 from onestep.models import load_model, cpu_has_bf16, cpu_bf16_flags
 
 ap = argparse.ArgumentParser()
@@ -58,7 +58,7 @@ for label, ac, comp in settings:
 cols = [f"B={B}" for B in batches]
 _bf16 = ", ".join(cpu_bf16_flags())  # AMX: bf16 matrix tiles, which oneDNN uses for bf16 matmuls
 lines = [f"# Compute settings ({a.model}, {device_name('cpu')} ({platform.machine()}){f', bf16 instructions: {_bf16}' if cpu_has_bf16() else ''}, "
-         f"torch {torch.__version__}, {torch.get_num_threads()} threads)", "",
+         f"torch {torch.__version__}, {torch.get_num_threads()} threads, bf16 weights {AUTOCAST_WEIGHTS})", "",
          f"One evaluation (forward, chunked loss, backward to the vectors) at N = {a.n}, median seconds over at least {a.min_run_time:.0f} s of "
          f"repeats (`torch.utils.benchmark`), and its speed relative to eager fp32 at the same batch size:", "",
          "| setting | " + " | ".join(cols) + " | " + " | ".join(f"vs fp32, {c}" for c in cols) + " |", "|---|" + "---|" * (2 * len(cols))]

@@ -20,14 +20,14 @@ from . import __version__
 # %% auto #0
 __all__ = ['ARRANGEMENTS', 'TABLE1_ARRANGEMENTS', 'DEFAULT_ARRANGEMENT', 'PREFIXES', 'OPTIMISERS', 'RESTART_FROM', 'PAPER_RECIPE',
            'EXACT', 'RESTART_SEED', 'FAST_R400_RECIPE', 'FAST_LR05_RECIPE', 'FAST_RECIPE', 'FAST_LR01_RECIPE',
-           'RECIPES', 'RESULTS_VERSION', 'LATER_FIELDS', 'PHASES', 'LOGIT_ELEMENTS', 'Arrangement', 'get_arrangement',
-           'token_embeddings', 'embedding_std', 'prefix_embedding', 'text_prefix', 'context_length', 'check_length',
-           'take_tokens', 'Recipe', 'named_recipe', 'one_try', 'atomic_write', 'save_vectors', 'ResultVersionError',
-           'known_fields', 'load_vectors', 'Solution', 'init_vector', 'start_vector', 'autocasting', 'Checkpoint',
-           'recipe_key', 'training_loss', 'margin_weight', 'target_lead', 'scored_loss', 'scored_argmax', 'scored_lead',
-           'device_name', 'fit', 'confirmed', 'one_by_one', 'stop_rule', 'token_accuracy', 'c_tokens', 'given_tokens',
-           'decoded_c_tokens', 'start_token', 'h_lm', 'nats_to_bits', 'kv_cache', 'mem_inputs', 'decode', 'reconstruct',
-           'solution_lead', 'compress', 'decode_text']
+           'RECIPES', 'RESULTS_VERSION', 'AUTOCAST_WEIGHTS', 'LATER_FIELDS', 'PHASES', 'LOGIT_ELEMENTS', 'Arrangement',
+           'get_arrangement', 'token_embeddings', 'embedding_std', 'prefix_embedding', 'text_prefix', 'context_length',
+           'check_length', 'take_tokens', 'Recipe', 'named_recipe', 'one_try', 'atomic_write', 'save_vectors',
+           'ResultVersionError', 'known_fields', 'load_vectors', 'Solution', 'init_vector', 'start_vector',
+           'autocasting', 'Checkpoint', 'recipe_key', 'training_loss', 'margin_weight', 'target_lead', 'scored_loss',
+           'scored_argmax', 'scored_lead', 'device_name', 'fit', 'confirmed', 'one_by_one', 'stop_rule',
+           'token_accuracy', 'c_tokens', 'given_tokens', 'decoded_c_tokens', 'start_token', 'h_lm', 'nats_to_bits',
+           'kv_cache', 'mem_inputs', 'decode', 'reconstruct', 'solution_lead', 'compress', 'decode_text']
 
 # %% ../nbs/00_core.ipynb #ce51aa51
 @dataclass(frozen=True)
@@ -457,6 +457,8 @@ def _swap_linears(model, dtype) -> None:
     for mod in [m for m in model.modules() if "forward" in m.__dict__ and getattr(m.forward, "func", None) is F.linear]: del mod.forward
     if dtype is not None:
         for mod, forward in _cast_linears(model, dtype): mod.forward = forward
+
+AUTOCAST_WEIGHTS = "cast once and kept"  # how frozen weights reach bf16 under autocast on a CPU (`autocasting`), as `record_run` writes it: it changes times, not numbers
 
 @contextlib.contextmanager
 def autocasting(model, autocast: torch.dtype | None = None):

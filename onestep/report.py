@@ -120,14 +120,14 @@ def record_run(out_dir, notebook: str, params: dict) -> Path:
     "Write `out_dir/run.json`: what produced the files beside it (this notebook, its parameters, the results version and stop rules"
     " of the code, package versions, the machine, when it finished). A section notebook calls it last, once its tables are saved."
     import datetime, importlib.metadata, json, os, torch
-    from onestep.core import RESULTS_VERSION, DEFAULT_ARRANGEMENT, stop_rule, device_name
+    from onestep.core import RESULTS_VERSION, DEFAULT_ARRANGEMENT, stop_rule, device_name, AUTOCAST_WEIGHTS
     from onestep.models import autocast_dtype, cpu_bf16_flags
     from onestep.store import dtype_name
     def version(p):
         try: return importlib.metadata.version(p)
         except importlib.metadata.PackageNotFoundError: return None
     ac = dtype_name(autocast_dtype(params["autocast"], params.get("device", "cpu"))) or "none" if "autocast" in params else None  # 'auto', resolved here
-    info = {"notebook": notebook, "parameters": params, "autocast": ac, "results_version": RESULTS_VERSION,
+    info = {"notebook": notebook, "parameters": params, "autocast": ac, "results_version": RESULTS_VERSION, "autocast_weights": AUTOCAST_WEIGHTS,
             "stop": {"one-step": stop_rule(DEFAULT_ARRANGEMENT), "[mem]": stop_rule("mem1")},
             "versions": {p: version(p) for p in ("onestep", "torch", "transformers")},
             "machine": {"cpu": device_name("cpu"), "cores": os.cpu_count(), "bf16": cpu_bf16_flags(),
