@@ -172,7 +172,8 @@ def run_curves(jobs: list, model, store: Store, batch_size: int | str = 16, auto
             def keep(i, sol, batch=batch, sources=sources): sol.meta["sources"] = sources[i]; store.put(batch[i].key(tag), sol); bar.update(1)
             fit_curves(model, [store.get(j.start) for j in batch], [store.get(j.end) for j in batch], rcp, c, v, seed,
                        autocast, progress, keep, meta=[{"start": j.start, "end": j.end} for j in batch], points=pts,
-                       checkpoint=store.checkpoint([j.key(tag) for j in batch]))
+                       checkpoint=store.checkpoint([j.key(tag) for j in batch], {"model": s0.model, "kind": "curve", "arrangement": s0.arrangement,
+                                                                                 "n": s0.n, "budget": rcp.steps}))
     bar.close()
     return store.frame([j.key(tag) for j in jobs])
 

@@ -687,8 +687,9 @@ class Checkpoint:
         with atomic_write(self.path) as tmp: torch.save(state, tmp)
 
     def drop(self) -> None:
-        "Delete the checkpoint, and any temporary file a write killed part-way left beside it (never one a live writer holds)."
-        p = Path(self.path); p.unlink(missing_ok=True)
+        "Delete the checkpoint, the JSON file beside it that names its batch (see `Store.checkpoint`), and any temporary file a write"
+        " killed part-way left beside it (never one a live writer holds)."
+        p = Path(self.path); p.unlink(missing_ok=True); p.with_suffix(".json").unlink(missing_ok=True)
         for t in p.parent.glob(f".{p.stem}.*.tmp"):  # of this file, or of a file beside it named like it
             if _writer_gone(t): t.unlink(missing_ok=True)
 

@@ -112,6 +112,12 @@ def late_loss_drop(curve: list, start: int = 0) -> float:
     k0, l0 = [p for p in curve if p[0] <= (start + last_k) / 2 or p is curve[0]][-1]
     return (l0 - last) / l0 if l0 > 0 else 0.0
 
+def _named(ck: Checkpoint, keys: Sequence[str], what: dict | None) -> Checkpoint:
+    "`ck`, with the JSON file beside it written where `what` is given: the batch's keys, and what it fits."
+    if what is not None:
+        with atomic_write(Path(ck.path).with_suffix(".json")) as tmp: tmp.write_text(json.dumps({"keys": list(keys), **what}))
+    return ck
+
 class Store:
     "A folder of solutions, one safetensors file per problem, named by its key; and checkpoints of unfinished batches."
     def __init__(self, root, checkpoint_every: int = 50, checkpoint_seconds: float = 120.0):
@@ -141,15 +147,17 @@ class Store:
         if s.m is not None: h.update(s.m.float().numpy().tobytes())
         return h.hexdigest()[:32]
 
-    def checkpoint(self, keys: Sequence[str]) -> Checkpoint:
-        "The checkpoint of the batch of these job keys (in batch order); a JSON file beside it names them, so a re-run finds it."
+    def checkpoint(self, keys: Sequence[str], what: dict | None = None) -> Checkpoint:
+        "The checkpoint of the batch of these job keys (in batch order). With `what` the batch fits (model, kind, arrangement, n, budget),"
+        " a JSON file beside it names the keys and those, so that `checkpointed` and `unfinished` find the batch."
         name = hashlib.sha256("|".join(keys).encode()).hexdigest()[:32]
-        return Checkpoint(self.root / "checkpoints" / f"{name}.pt", self.checkpoint_every, self.checkpoint_seconds)
+        return _named(Checkpoint(self.root / "checkpoints" / f"{name}.pt", self.checkpoint_every, self.checkpoint_seconds), keys, what)
 
-    def extension(self, base_keys: Sequence[str]) -> Checkpoint:
-        "Where a finished batch (its jobs' `base_key`s, in batch order) leaves its state, so that a larger budget continues it."
+    def extension(self, base_keys: Sequence[str], what: dict | None = None) -> Checkpoint:
+        "Where a finished batch (its jobs' `base_key`s, in batch order) leaves its state, so that a larger budget continues it (`what`: as"
+        " for `checkpoint`)."
         name = hashlib.sha256("|".join(base_keys).encode()).hexdigest()[:32]
-        return Checkpoint(self.root / "extend" / f"{name}.pt")
+        return _named(Checkpoint(self.root / "extend" / f"{name}.pt"), base_keys, what)
 
     def checkpointed(self, folder: str = "checkpoints") -> list[list[str]]:
         "The keys (in batch order) of every batch with a checkpoint (`folder='extend'`: with a state for a larger budget, by base key)."
@@ -219,13 +227,13 @@ class Store:
             led = (ck.load() or {}).get("ledger", {})  # {} where unreadable: that batch starts over
             left = led["active"] if "active" in led else None
             best = led["best_acc"][left] if left is not None and left.any() else None
-            rows.append({"checkpoint": Path(ck.path).stem[:12], "model": side.get("model"), "arrangement": side.get("arrangement"),
+            rows.append({"checkpoint": Path(ck.path).stem[:12], "model": side.get("model"), "kind": side.get("kind", "fit"), "arrangement": side.get("arrangement"),
                          "n": side.get("n"), "problems": len(keys), "left": None if left is None else int(left.sum()),
                          "evaluations": led.get("evals"), "budget": side.get("budget"),
                          "best accuracy left (lowest)": None if best is None else float(best.min()),
                          "minutes so far": None if "elapsed" not in led else led["elapsed"] / 60,
                          "saved": datetime.datetime.fromtimestamp(Path(ck.path).stat().st_mtime).isoformat(sep=" ", timespec="seconds")})
-        return pd.DataFrame(rows, columns=["checkpoint", "model", "arrangement", "n", "problems", "left", "evaluations", "budget",
+        return pd.DataFrame(rows, columns=["checkpoint", "model", "kind", "arrangement", "n", "problems", "left", "evaluations", "budget",
                                            "best accuracy left (lowest)", "minutes so far", "saved"])
 
 # %% ../nbs/00c_store.ipynb #67c9ae7d
@@ -280,11 +288,8 @@ def solve_batch(model, store: Store, batch: list[Job], tag: str, autocast=None, 
     "Fit one batch of compatible jobs, storing each problem (with its decoded accuracy) as it leaves the batch, and checkpointing the batch."
     sources = [{k: store.digest(k) for k in j.sources} for j in batch]  # what each job starts from, as stored now
     keys, base = [j.key(tag) for j in batch], extension_keys(store, batch, tag, {k: d for s in sources for k, d in s.items()})
-    ck, ext = store.checkpoint(keys), store.extension(base)
-    side = Path(ck.path).with_suffix(".json")  # names the batch's jobs, so that a re-run rebuilds this batch and resumes it
-    what = {"model": batch[0].model, "arrangement": batch[0].arrangement, "n": batch[0].n, "budget": batch[0].recipe.steps}  # for `Store.unfinished`
-    for p, ks in [(side, keys), (Path(ext.path).with_suffix(".json"), base)]:
-        with atomic_write(p) as tmp: tmp.write_text(json.dumps({"keys": ks, **what}))
+    what = {"model": batch[0].model, "kind": "fit", "arrangement": batch[0].arrangement, "n": batch[0].n, "budget": batch[0].recipe.steps}
+    ck, ext = store.checkpoint(keys, what), store.extension(base, what)  # named beside them: a re-run rebuilds this batch and resumes it
     def keep(i: int, sol: Solution):
         ids, acc = reconstruct(model, sol, autocast)
         sol.meta["decoded_accuracy"] = acc
@@ -300,7 +305,6 @@ def solve_batch(model, store: Store, batch: list[Job], tag: str, autocast=None, 
         autocast=autocast, progress=progress, callback=keep,
         meta=[{"text_id": j.text_id, "tag": j.tag, "m_group": j.m_group, "e_group": j.e_group,
                "init_from": j.init_from, "frozen_from": j.init_from if j.frozen else None} for j in batch])
-    side.unlink(missing_ok=True)  # the batch finished (`fit` deleted its checkpoint)
 
 def _batches(jobs: Sequence[Job], todo: list[Job], store: Store, tag: str, batch_size: int) -> list[list[Job]]:
     "The batches to run: each checkpointed batch with work left, then each batch run before with another budget (both rebuilt as they were, so"
