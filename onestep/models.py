@@ -178,6 +178,13 @@ def _dry_model(name: str):
         model = AutoModelForCausalLM.from_config(cfg, dtype=torch.float32)
     return model, _byte_tokenizer(add_bos=a["model_type"] != "gpt_neox")  # Pythia's tokenizer adds no BOS
 
+def _random_model(name: str, device):
+    "For memory and time checks of the paper presets: `name`'s full-size architecture with seeded random weights (built on `device`),"
+    " the byte tokenizer with its BOS convention, and a context of 4096."
+    from onestep.plan import ARCHS, random_model
+    if name not in ARCHS: raise UnknownModelError(f"no random model for {name!r}: known are {', '.join('random:' + a for a in ARCHS)}")
+    return random_model(name, device), _byte_tokenizer(add_bos=ARCHS[name]["model_type"] != "gpt_neox")
+
 def _tiny_model(name: str):
     "A 2-layer, 64-wide random model with a fixed seed, and its tokenizer."
     from transformers import LlamaConfig, GPTNeoXConfig, AutoModelForCausalLM
@@ -225,11 +232,12 @@ def _resolve_dtype(dtype, device) -> torch.dtype:
     if isinstance(dtype, torch.dtype): return dtype
     raise TypeError(f"dtype must be a torch.dtype or a string, got {type(dtype).__name__}")
 
-def _load(name: str, spec, dt):
-    "(model, tokenizer) from the registry, a local folder or the hub, in dtype `dt` (not yet moved to a device)."
+def _load(name: str, spec, dt, device="cpu"):
+    "(model, tokenizer) from the registry, a local folder or the hub, in dtype `dt` (not yet moved to `device`, but a `random:` one)."
     from transformers import AutoModelForCausalLM, AutoTokenizer
     if spec is not None and spec.source == "tiny": return _tiny_model(name)
     if name.startswith("dry:"): return _dry_model(name.removeprefix("dry:"))
+    if name.startswith("random:"): return _random_model(name.removeprefix("random:"), device)  # built where it runs: an 8B init is slow on a CPU
     if spec is not None and spec.source == "package":
         d = _convert_gguf(name)
         return AutoModelForCausalLM.from_pretrained(d, dtype=dt), AutoTokenizer.from_pretrained(d)
@@ -256,7 +264,7 @@ def load_model(
     from transformers.utils import logging as hf_logging
     bars = hf_logging.is_progress_bar_enabled()
     hf_logging.disable_progress_bar()  # no "Loading weights" bar in every notebook that loads a model
-    try: model, tok = _load(name, spec, dt)
+    try: model, tok = _load(name, spec, dt, device)
     finally:
         if bars: hf_logging.enable_progress_bar()
     model = model.to(device=device, dtype=dt).eval().requires_grad_(False)

@@ -14,7 +14,7 @@ from .core import LOGIT_ELEMENTS, get_arrangement, prefix_embedding, _build_inpu
 # %% auto #0
 __all__ = ['ARCHS', 'MEASURED', 'arch_config', 'param_count', 'random_model', 'measure_evaluation', 'arch_of', 'memory_model',
            'memory_estimate', 'memory_check', 'available_bytes', 'DoesNotFit', 'auto_batch_size', 'plan_preset',
-           'dry_run_params']
+           'dry_run_params', 'cell_params', 'cell_estimate']
 
 # %% ../nbs/00f_plan.ipynb #f1904104
 # From each model's published config.json (the fields that set memory and time).
@@ -251,6 +251,11 @@ def _rate(model: str, n: int, autocast: str, path: str = MEASURED) -> float | No
     r = d.iloc[(d.n - n).abs().argsort().iloc[0]]
     return 16 * (r.n + 2) / float(r.seconds)
 
+def _problem_seconds(model: str, n: int, autocast: str) -> float | None:
+    "Seconds one problem's evaluation takes at the measured rate (`_rate`: batches of 16 on the H200), None where not measured."
+    rate = _rate(model, n, autocast)
+    return (n + 2) / rate if rate else None
+
 def plan_preset(path, gpu_gb: float = 80.0, headroom: float = 0.85) -> pd.DataFrame:
     "Per model and length of a preset: memory, the batch that fits a `gpu_gb` card, problems, evaluations and hours (upper bounds)."
     import yaml
@@ -268,12 +273,12 @@ def plan_preset(path, gpu_gb: float = 80.0, headroom: float = 0.85) -> pd.DataFr
             room = headroom * gpu_gb * 1e9 - e["weights"] - e["fixed"]
             batch = int(min(256, room // e["per_problem"])) if room > 0 else 0
             fits = ("yes" if batch >= group else f"yes, a group of {group} in passes of {batch}") if batch else "no: one problem does not fit"
-            rate = _rate(mdl, n, ac)
+            per = _problem_seconds(mdl, n, ac)
             evals = k * steps if section != "06_throughput" else 0
             rows.append({"model": mdl, "N": n, "weights + fixed GB": round((e["weights"] + e["fixed"]) / 1e9, 1),
                          "GB per problem": round(e["per_problem"] / 1e9, 3), f"batch at {gpu_gb:g} GB": batch, "fits": fits,
                          "problems": k, "evaluations": evals,
-                         "hours at batch 16 (H200)": round(evals * (n + 2) / rate / 3600, 1) if rate and evals else None})
+                         "hours at batch 16 (H200)": round(evals * per / 3600, 1) if per and evals else None})
     return pd.DataFrame(rows)
 
 # %% ../nbs/00f_plan.ipynb #71a75efc
@@ -311,3 +316,40 @@ def dry_run_params(
         if k in q: q[k] = v
     if section == "06_throughput": q.update(batch_sizes=[1], min_run_time=0.01, compile=False)
     return section, q
+
+# %% ../nbs/00f_plan.ipynb #b9b44148
+def cell_params(
+    path,                       # a paper preset whose notebook takes `models` and `lengths` (01_arrangement, 03_capacity)
+    model: str, n: int,         # one of the preset's models (an `ARCHS` name) and one of its lengths
+    store_dir: str, out_dir: str,
+    texts: int | None = None,   # texts per source (default: the preset's batch size, so that each setting is one full batch)
+    steps: int = 30,            # evaluations per problem
+    device: str = "cuda",
+    sources: int = 1,           # how many of the preset's sources (their offline stand-ins)
+) -> tuple[str, dict]:          # the section's notebook name, and its parameters
+    "The parameters of one cell of a paper preset: its settings on `random:<model>` at one length, offline texts, a short budget."
+    import yaml
+    from onestep.store import resolve
+    section, q = dry_run_params(path, store_dir, out_dir, steps=steps)
+    p = yaml.safe_load(resolve(path).read_text())
+    if section not in ("01_arrangement", "03_capacity"): raise ValueError(f"{section}: a cell is one model at one length; give a preset of 01_arrangement or 03_capacity")
+    if model not in p["models"]: raise ValueError(f"{model!r} is not a model of {resolve(path).name}: its models are {p['models']}")
+    if n not in p["lengths"]: raise ValueError(f"N={n} is not a length of {resolve(path).name}: its lengths are {p['lengths']}")
+    bs = p.get("batch_size", 16)
+    q.update(models=[f"random:{model}"], lengths=[n], device=device, autocast=p.get("autocast", "none"), batch_size=bs, seeds=p["seeds"][:1],
+             n_texts=texts or (bs if isinstance(bs, int) else 16))
+    if "sources" in q: q["sources"] = q["sources"][:sources]
+    return section, q
+
+def cell_estimate(
+    model: str, n: int,         # an `ARCHS` name and a length
+    batch: int,                 # problems in one batch
+    problems: int,              # problems in all (each runs `steps` evaluations)
+    steps: int,
+    autocast: str = "bfloat16", # the section parameter
+    device: str = "cuda",
+) -> dict:                      # peak_bytes (one batch's evaluation, weights included), seconds (every problem's evaluations)
+    "What the planner expects of a cell: the memory model's peak for one batch, and the evaluations at the rate measured on the H200."
+    ac = "none" if autocast in (None, "none") else "bfloat16"
+    per = _problem_seconds(model, n, ac)
+    return {"peak_bytes": memory_estimate(model, n, batch, ac, device)["total"], "seconds": problems * steps * per if per else None}

@@ -13,8 +13,8 @@ from .store import resolve
 
 # %% auto #0
 __all__ = ['AUTOCASTS', 'RUN_FILE', 'AUTOCAST_WORDS', 'OPTIMISER_WORDS', 'check_params', 'check_values', 'as_list', 'budget_cell',
-           'read_budget_cell', 'misses_table', 'mean_std', 'save_table', 'save_figure', 'record_run', 'run_record',
-           'run_records', 'run_params', 'run_compute', 'committed_table']
+           'read_budget_cell', 'misses_table', 'mean_std', 'save_table', 'save_figure', 'peak_memory', 'record_run',
+           'run_record', 'run_records', 'run_params', 'run_compute', 'committed_table']
 
 # %% ../nbs/00d_report.ipynb #0f14befd
 def check_params(**params) -> dict:
@@ -116,9 +116,17 @@ def save_figure(fig, out_dir, name: str) -> Path:
 # %% ../nbs/00d_report.ipynb #e74e918b
 RUN_FILE = "run.json"  # what `record_run` writes into a section's output folder
 
+def peak_memory() -> dict:
+    "This process's peak memory so far: resident (bytes, the OS's high-water mark) and, where CUDA was used, the GPU memory torch allocated."
+    import resource, sys, torch
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * (1 if sys.platform == "darwin" else 1024)  # macOS: bytes; Linux: KiB
+    gpu = torch.cuda.max_memory_allocated() if torch.cuda.is_available() and torch.cuda.is_initialized() else None
+    return {"peak_rss_bytes": rss, "peak_gpu_allocated_bytes": gpu}
+
 def record_run(out_dir, notebook: str, params: dict) -> Path:
     "Write `out_dir/run.json`: what produced the files beside it (this notebook, its parameters, the results version and stop rules"
-    " of the code, package versions, the machine, when it finished). A section notebook calls it last, once its tables are saved."
+    " of the code, package versions, the machine, the process's peak memory, when it finished). A section notebook calls it last,"
+    " once its tables are saved."
     import datetime, importlib.metadata, json, os, torch
     from onestep.core import RESULTS_VERSION, DEFAULT_ARRANGEMENT, stop_rule, device_name, AUTOCAST_WEIGHTS
     from onestep.models import autocast_dtype, cpu_bf16_flags
@@ -132,6 +140,7 @@ def record_run(out_dir, notebook: str, params: dict) -> Path:
             "versions": {p: version(p) for p in ("onestep", "torch", "transformers")},
             "machine": {"cpu": device_name("cpu"), "cores": os.cpu_count(), "bf16": cpu_bf16_flags(),
                         "gpu": device_name("cuda") if torch.cuda.is_available() else None},
+            "memory": peak_memory(),
             "finished": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")}
     out = resolve(out_dir); out.mkdir(parents=True, exist_ok=True)
     (out / RUN_FILE).write_text(json.dumps(info, indent=1, sort_keys=True, default=str) + "\n")

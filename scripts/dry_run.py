@@ -19,6 +19,7 @@ ap.add_argument("--out", default="figures/plan/dry_run.md")
 ap.add_argument("--work", default="", help="a folder to keep the store and the executed notebooks in (default: a new temporary one)")
 a = ap.parse_args()
 work = Path(a.work) if a.work else Path(tempfile.mkdtemp(prefix="onestep-dry-"))
+work.mkdir(parents=True, exist_ok=True)
 rows = []
 for f in sorted(glob.glob("nbs/params/0[1-6]*.paper.yaml")):
     section, p = dry_run_params(f, work / "store", work / "out" / Path(f).stem, full=a.full)

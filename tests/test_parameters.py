@@ -57,3 +57,20 @@ def test_throughput_preset_names_its_capacity_search(scale):
     mine = named_recipe(c["recipe"], fields=c.get("recipe_fields", {}), steps=c["steps"])
     same.update({k: (getattr(mine, k), c[k]) for k in ("lr", "init", "init_std") if c.get(k) is not None})
     assert not {k: v for k, v in same.items() if v[0] != v[1]}, f"06_throughput.{scale}.yaml differs from 03_capacity.{scale}.yaml"
+
+
+def _cell(path, pred) -> str:
+    return next("".join(c["source"]) for c in json.loads(path.read_text())["cells"] if c["cell_type"] == "code" and pred(c))
+
+
+@pytest.mark.parametrize("preset", PRESETS, ids=lambda p: p.name)
+def test_every_preset_passes_its_sections_checks(preset):
+    "A preset's values pass the checks its notebook makes before any compute (types, recipe, values), as papermill would inject them:"
+    " a preset that fails them would stop at its first cells on the machine it was meant for. `device` is this machine's."
+    import yaml
+    nb = next(NBS.glob(preset.name.split(".")[0] + ".ipynb"))
+    ns = {}
+    exec("from onestep.core import get_arrangement\nfrom onestep.encoder import EncoderConfig", ns)  # the section's own imports
+    exec(_cell(nb, lambda c: "parameters" in c.get("metadata", {}).get("tags", [])), ns)
+    ns.update({**yaml.safe_load(preset.read_text()), "device": "cpu"})
+    exec(_cell(nb, lambda c: "check_params(" in "".join(c["source"])), ns)
