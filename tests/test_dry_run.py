@@ -8,7 +8,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("preset", ["04_interpretation.paper.yaml"])  # the others: scripts/dry_run.py (figures/plan/dry_run.md)
+@pytest.mark.parametrize("preset", [f"{s}.paper.yaml" for s in ("01_arrangement", "02_sharing", "04_interpretation", "05_connectivity")])
+# 03_capacity (7 minutes here: six models up to N = 1448) and 06_throughput (the same capacity search, then its decodes): scripts/dry_run.py
+# (figures/plan/dry_run.md), and 03's settings on one model in the test below
 def test_a_paper_preset_runs_dry(preset, tmp_path):
     section, p = dry_run_params(ROOT / "nbs" / "params" / preset, tmp_path / "store", tmp_path / "out")
     assert all(m.startswith("dry:") for m in p["models"]) and p["steps"] == 2 and p["batch_size"] == "auto"
