@@ -14,11 +14,12 @@ notebook process's, from its `run.json`: GPU memory allocated by torch on CUDA, 
 Python and its libraries besides the fit). Numbers are from this machine, in this run.
 """
 import argparse, json, tempfile, time
+import yaml
 from pathlib import Path
 import pandas as pd
 import papermill as pm
 from onestep.plan import cell_params, cell_estimate
-from onestep.store import Store
+from onestep.store import Store, resolve
 from onestep.throughput import machine
 
 ap = argparse.ArgumentParser()
@@ -26,7 +27,7 @@ ap.add_argument("--preset", default="nbs/params/03_capacity.paper.yaml")
 ap.add_argument("--model", default="llama-3.2-1b", help="one of the preset's models")
 ap.add_argument("--n", type=int, default=256, help="one of the preset's lengths")
 ap.add_argument("--steps", type=int, default=30, help="evaluations per problem")
-ap.add_argument("--texts", type=int, default=None, help="texts (default: the preset's batch size: one full batch per setting)")
+ap.add_argument("--texts", type=int, default=None, help="texts (default: the preset's batch size, 64 where it is auto): one batch per setting")
 ap.add_argument("--device", default="cuda")
 ap.add_argument("--out", default="figures/plan/preset_cell.md")
 ap.add_argument("--work", default="", help="a folder for the store and the executed notebook (default: a new temporary one)")
@@ -34,7 +35,7 @@ a = ap.parse_args()
 work = Path(a.work) if a.work else Path(tempfile.mkdtemp(prefix="onestep-cell-"))
 work.mkdir(parents=True, exist_ok=True)
 section, p = cell_params(a.preset, a.model, a.n, work / "store", work / "out", texts=a.texts, steps=a.steps, device=a.device)
-batch = p["batch_size"]
+batch, given = p["batch_size"], yaml.safe_load(resolve(a.preset).read_text()).get("batch_size")
 per_setting = p["n_texts"] * len(p.get("sources", [p.get("source")])) * len(p["seeds"])
 if not isinstance(batch, int) or per_setting > batch:
     raise SystemExit(f"this check prices one batch per setting: {per_setting} problems per setting, batch size {batch!r}; give --texts <= the batch size")
@@ -68,7 +69,8 @@ md = ["# One cell of a paper preset, against the plan", "",
       f"`python benchmarks/preset_cell.py --preset {a.preset} --model {a.model} --n {a.n} --steps {a.steps}"
       + (f" --texts {a.texts}" if a.texts else "") + f" --device {a.device}` on {machine(a.device)}: the `{section}` notebook on "
       f"`random:{a.model}` (the whole architecture, random weights), N = {a.n}, {per_setting} problems per setting in one batch "
-      f"(the preset's batch size: {batch}), a budget of {a.steps} evaluations, autocast {p['autocast']}; {wall:.0f} s for the notebook in all.", "",
+      + (f"(the preset's batch size: {batch})" if given == batch else f"(the preset's batch size is {given}: fixed at {batch} here, so that the peak is the fit's)")
+      + f", a budget of {a.steps} evaluations, autocast {p['autocast']}; {wall:.0f} s for the notebook in all.", "",
       f"Peak memory: {peak / 1e9:.2f} GB measured ({what}), {est['peak_bytes'] / 1e9:.2f} GB planned for one batch "
       f"(`onestep.plan.cell_estimate`, weights included): measured / planned {peak / est['peak_bytes']:.2f}." if peak else
       "Peak memory: not recorded by the notebook's run.json.", "",

@@ -75,12 +75,15 @@ class SubmititExecutor:
                  cpus_per_task: int | None = None,
                  mem_gb: float | None = None,
                  device: str | None = None,       # the task's torch device (default: 'cuda' with GPUs, else 'cpu')
+                 gpu_gb: float | None = None,     # each task's GPU memory, GB: batch_size 'auto' gives batches the planner fits on it
                  poll_s: float = 5.0,             # seconds between looks at the store while waiting
                  **slurm):                        # any other `slurm_*` option of submitit, passed through (e.g. slurm_account)
         if cluster not in ("slurm", "local"): raise ValueError(f"cluster must be 'slurm' or 'local', got {cluster!r}")
         bad = [k for k in slurm if not k.startswith("slurm_")]
         if bad: raise ValueError(f"unknown setting(s) {bad}: extra SLURM options are passed as slurm_<name> (e.g. slurm_account)")
-        self.cluster, self.folder, self.shards, self.parallel, self.poll_s = cluster, folder, shards, parallel, poll_s
+        if gpu_gb is not None and not (isinstance(gpu_gb, (int, float)) and gpu_gb > 0):
+            raise ValueError(f"gpu_gb={gpu_gb!r}: give the memory of the tasks' GPU in GB, a positive number (e.g. 80)")
+        self.cluster, self.folder, self.shards, self.parallel, self.poll_s, self.gpu_gb = cluster, folder, shards, parallel, poll_s, gpu_gb
         self.device = device or ("cuda" if gpus_per_job and cluster == "slurm" else "cpu")
         self.params = {"timeout_min": timeout_min, "slurm_array_parallelism": parallel, "name": "onestep",
                        **({"gpus_per_node": gpus_per_job} if gpus_per_job and cluster == "slurm" else {}),

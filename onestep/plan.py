@@ -13,8 +13,8 @@ from .core import LOGIT_ELEMENTS, get_arrangement, prefix_embedding, _build_inpu
 
 # %% auto #0
 __all__ = ['ARCHS', 'MEASURED', 'arch_config', 'param_count', 'random_model', 'measure_evaluation', 'arch_of', 'memory_model',
-           'memory_estimate', 'memory_check', 'available_bytes', 'DoesNotFit', 'auto_batch_size', 'plan_preset',
-           'dry_run_params', 'cell_params', 'cell_estimate']
+           'memory_estimate', 'memory_check', 'available_bytes', 'DoesNotFit', 'auto_batch_size', 'planned_batch_size',
+           'plan_preset', 'dry_run_params', 'cell_params', 'cell_estimate']
 
 # %% ../nbs/00f_plan.ipynb #f1904104
 # From each model's published config.json (the fields that set memory and time).
@@ -256,8 +256,22 @@ def _problem_seconds(model: str, n: int, autocast: str) -> float | None:
     rate = _rate(model, n, autocast)
     return (n + 2) / rate if rate else None
 
+def planned_batch_size(
+    arch,                        # an `ARCHS` name, a loaded model, or an `ARCHS`-like dict with `params`
+    n: int,                      # the problems' length
+    gpu_gb: float,               # the card's memory, GB
+    autocast: str = "bfloat16",  # the section parameter: 'none' or a dtype name
+    headroom: float = 0.85,      # the share of the card a batch may take, weights included
+    limit: int = 256,            # never more problems than this in one batch
+) -> int:                        # the most problems of `n` tokens per batch on that card (0: not even one)
+    "The batch the memory model fits on a card of `gpu_gb`: what `plan_preset` prints, and what `batch_size='auto'` gives cluster tasks."
+    e = memory_estimate(arch, n, 1, "none" if autocast in (None, "none") else "bfloat16")
+    room = headroom * gpu_gb * 1e9 - e["weights"] - e["fixed"]
+    return int(min(limit, room // e["per_problem"])) if room > 0 else 0
+
 def plan_preset(path, gpu_gb: float = 80.0, headroom: float = 0.85) -> pd.DataFrame:
-    "Per model and length of a preset: memory, the batch that fits a `gpu_gb` card, problems, evaluations and hours (upper bounds)."
+    "Per model and length of a preset: memory, the batch that fits a `gpu_gb` card (and whether the preset's own `batch_size` does),"
+    " problems, evaluations and hours (upper bounds)."
     import yaml
     from onestep.store import resolve
     if not gpu_gb > 0: raise ValueError(f"gpu_gb={gpu_gb}: give the card's memory in GB, a positive number (e.g. 80 for an A100/H100 of 80 GB)")
@@ -266,13 +280,15 @@ def plan_preset(path, gpu_gb: float = 80.0, headroom: float = 0.85) -> pd.DataFr
     section = "_".join(path.name.split(".")[0].split("_")[:2])
     ac = "none" if p.get("autocast", "none") == "none" else "bfloat16"
     models = p.get("models", [p.get("model")]) if not isinstance(p.get("models"), str) else [p["models"]]
-    steps, rows = p.get("steps", 0), []
+    steps, rows, bs = p.get("steps", 0), [], p.get("batch_size", 16)
     for mdl in models:
         for n, k, group in _problems(section, p):
             e = memory_estimate(mdl, n, 1, ac)
-            room = headroom * gpu_gb * 1e9 - e["weights"] - e["fixed"]
-            batch = int(min(256, room // e["per_problem"])) if room > 0 else 0
-            fits = ("yes" if batch >= group else f"yes, a group of {group} in passes of {batch}") if batch else "no: one problem does not fit"
+            batch = planned_batch_size(mdl, n, gpu_gb, ac, headroom)
+            given = min(bs, max(k, group)) if isinstance(bs, int) else 0  # the preset's own batch size, where it names one
+            fits = ("no: one problem does not fit" if not batch else
+                    f"no: batch_size {bs} needs {(e['weights'] + e['fixed'] + given * e['per_problem']) / 1e9:.0f} GB, {batch} fit (batch_size: auto)"
+                    if given > batch else "yes" if min(batch, given or batch) >= group else f"yes, a group of {group} in passes of {min(batch, given or batch)}")
             per = _problem_seconds(mdl, n, ac)
             evals = k * steps if section != "06_throughput" else 0
             rows.append({"model": mdl, "N": n, "weights + fixed GB": round((e["weights"] + e["fixed"]) / 1e9, 1),
@@ -322,7 +338,7 @@ def cell_params(
     path,                       # a paper preset whose notebook takes `models` and `lengths` (01_arrangement, 03_capacity)
     model: str, n: int,         # one of the preset's models (an `ARCHS` name) and one of its lengths
     store_dir: str, out_dir: str,
-    texts: int | None = None,   # texts per source (default: the preset's batch size, so that each setting is one full batch)
+    texts: int | None = None,   # texts per source (default: the preset's batch size, or 64 where it is 'auto'): one batch per setting
     steps: int = 30,            # evaluations per problem
     device: str = "cuda",
     sources: int = 1,           # how many of the preset's sources (their offline stand-ins)
@@ -336,8 +352,9 @@ def cell_params(
     if model not in p["models"]: raise ValueError(f"{model!r} is not a model of {resolve(path).name}: its models are {p['models']}")
     if n not in p["lengths"]: raise ValueError(f"N={n} is not a length of {resolve(path).name}: its lengths are {p['lengths']}")
     bs = p.get("batch_size", 16)
-    q.update(models=[f"random:{model}"], lengths=[n], device=device, autocast=p.get("autocast", "none"), batch_size=bs, seeds=p["seeds"][:1],
-             n_texts=texts or (bs if isinstance(bs, int) else 16))
+    k = texts or (bs if isinstance(bs, int) else 64)
+    q.update(models=[f"random:{model}"], lengths=[n], device=device, autocast=p.get("autocast", "none"), seeds=p["seeds"][:1], n_texts=k,
+             batch_size=bs if isinstance(bs, int) else k)  # 'auto' fixed at the cell's batch: the peak measured is the fit's, not its sizing probes
     if "sources" in q: q["sources"] = q["sources"][:sources]
     return section, q
 

@@ -329,12 +329,20 @@ def _with_micro(batches: list, batch_size) -> list:
     return out
 
 def batch_sizer(batch_size: int | str, model, autocast=None, executor=None) -> int | Callable:
-    "A batch size as given, or for 'auto' the function of (N, arrangement, prefix) that measures or estimates it once per shape."
+    "A batch size as given, or for 'auto' the function of (N, arrangement, prefix) that measures or estimates it once per shape (for a"
+    " cluster executor's tasks, the planner's batch for a card of its `gpu_gb`)."
     if isinstance(batch_size, int) and not isinstance(batch_size, bool) and batch_size >= 1: return batch_size
     if batch_size != "auto": raise ValueError(f"batch_size must be a positive int or 'auto', got {batch_size!r}")
-    if executor is not None and not isinstance(executor, LocalExecutor):
-        raise ValueError("batch_size='auto' sizes batches on the device this process holds; with a cluster executor, give a number "
-                         "(`onestep plan PRESET --gpu-gb G` prints one per length)")
+    if executor is not None and not isinstance(executor, LocalExecutor):  # the tasks' card is not here: the memory model sizes for it
+        gb = getattr(executor, "gpu_gb", None)
+        if not gb: raise ValueError("batch_size='auto' with a cluster executor sizes batches for the tasks' GPU: give its memory in the cluster "
+                                    "settings (e.g. gpu_gb: 80), or a number (`onestep plan PRESET --gpu-gb G` prints the batch that fits per length)")
+        from onestep.plan import planned_batch_size, DoesNotFit
+        def planned(n, arr, prefix):
+            b = planned_batch_size(model, n, gb, "none" if autocast is None else "bfloat16")
+            if b < 1: raise DoesNotFit(f"one problem of N={n} does not fit a {gb:g} GB card (`onestep plan PRESET --gpu-gb {gb:g}` says what it needs)")
+            return b
+        return functools.lru_cache(maxsize=None)(planned)
     from onestep.plan import auto_batch_size
     return functools.lru_cache(maxsize=None)(lambda n, arr, prefix: auto_batch_size(model, n, arr, prefix, autocast))
 
