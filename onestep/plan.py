@@ -237,7 +237,8 @@ def _problems(section: str, p: dict) -> list[tuple[int, int, int]]:
         return [(p["n"], k, k if p.get("m_mode") == "joint" else 1)]
     if section == "05_connectivity":
         s = len(p["seeds"])
-        return [(p["n"], p["n_texts"] * s + p.get("m_texts", 0) + p["n_texts"] * s * (s - 1) // 2 * len(p.get("controls", [1])), 1)]
+        joint = p["n_texts"] * s if p.get("vectors") == "e-joint" else 1  # e-joint: one m trained with every solution, one problem
+        return [(p["n"], p["n_texts"] * s + p.get("m_texts", 0) + p["n_texts"] * s * (s - 1) // 2 * len(p.get("controls", [1])), joint)]
     raise ValueError(f"no plan for section {section!r}")
 
 @functools.lru_cache(maxsize=None)
