@@ -233,7 +233,7 @@ def _problems(section: str, p: dict) -> list[tuple[int, int, int]]:
         methods = len(p.get("share_m", [False])) + len(p.get("mem_baselines", [])) if section == "03_capacity" else 1
         return [(n, len(p["sources"]) * p["n_texts"] * seeds * methods, 1) for n in lengths]
     if section == "04_interpretation":
-        k = p["n_contexts"] * p["continuations"] * len(p["seeds_last"])
+        k = p["n_contexts"] * (p["continuations"] - 1 + len(p["seeds_last"]))  # the last continuation of a context once per seed, the others once
         return [(p["n"], k, k if p.get("m_mode") == "joint" else 1)]
     if section == "05_connectivity":
         s = len(p["seeds"])
