@@ -226,12 +226,15 @@ def _problems(section: str, p: dict) -> list[tuple[int, int, int]]:
     seeds = len(p.get("seeds", [0]))
     if section == "01_arrangement": return [(n, p["n_texts"] * seeds * len(p["arrangements"]), 1) for n in p["lengths"]]
     if section == "02_sharing":
-        k = p["n_texts"] * seeds * len(p["group_sizes"]) * len(p["share"]) + p.get("heldout", 0) * seeds
+        # per seed (`sharing_jobs`, `learned_m_jobs`): every text alone, in groups of each S_g > 1 for each shared vector; each held-out text twice
+        k = seeds * (p["n_texts"] * (1 + len(p["share"]) * sum(g > 1 for g in p["group_sizes"])) + 2 * p.get("heldout", 0))
         return [(p["n"], k, max(p["group_sizes"]))]
     if section in ("03_capacity", "06_throughput"):
         lengths = p.get("capacity_lengths", p.get("lengths"))
-        methods = len(p.get("share_m", [False])) + len(p.get("mem_baselines", [])) if section == "03_capacity" else 1
-        return [(n, len(p["sources"]) * p["n_texts"] * seeds * methods, 1) for n in lengths]
+        # 03: each one-step setting and [mem] baseline; 06: its capacity search, one-step and one [mem] baseline
+        methods = len(p.get("share_m", [False])) + len(p.get("mem_baselines", [])) if section == "03_capacity" else 2
+        group = p["n_texts"] * seeds if section == "03_capacity" and True in p.get("share_m", []) else 1  # a source's texts share one m
+        return [(n, len(p["sources"]) * p["n_texts"] * seeds * methods, group) for n in lengths]
     if section == "04_interpretation":
         k = p["n_contexts"] * (p["continuations"] - 1 + len(p["seeds_last"]))  # the last continuation of a context once per seed, the others once
         return [(p["n"], k, k if p.get("m_mode") == "joint" else 1)]
