@@ -141,7 +141,7 @@ def cmd_plan(a) -> int:
     df = plan_preset(a.preset, gpu_gb=a.gpu_gb)
     print(df.to_markdown(index=False))
     bad = df[df.fits.str.startswith("no")]
-    print(f"\n{a.preset} on a {a.gpu_gb:g} GB card: " + ("every length fits." if not len(bad) else
+    print(f"\n{a.preset} on a card of {a.gpu_gb:g} GB: " + ("every length fits." if not len(bad) else
           f"{len(bad)} of {len(df)} rows do not fit ({bad.fits.iloc[0]})."))
     return 0 if not len(bad) else 1
 

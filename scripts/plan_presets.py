@@ -19,7 +19,7 @@ for f in sorted(glob.glob("nbs/params/0[1-6]*.paper.yaml")):
     df = plan_preset(f, gpu_gb=a.gpu_gb)
     bad = df[df.fits.str.startswith("no")]
     out += [f"## {Path(f).name}", "", df.to_markdown(index=False), "",
-            f"Fits a {a.gpu_gb:g} GB card: " + ("yes, every length." if not len(bad) else f"no, {len(bad)} of {len(df)} rows ({bad.fits.iloc[0]})."),
+            f"Fits a card of {a.gpu_gb:g} GB: " + ("yes, every length." if not len(bad) else f"no, {len(bad)} of {len(df)} rows ({bad.fits.iloc[0]})."),
             f"Evaluations: {df.evaluations.sum():,}; hours at batch 16 on an H200: {df['hours at batch 16 (H200)'].sum():,.0f}.", ""]
 Path("figures/plan").mkdir(parents=True, exist_ok=True)
 Path("figures/plan/paper_presets.md").write_text("\n".join(out))
