@@ -9,7 +9,7 @@ from __future__ import annotations
 import math, time
 import torch
 import functools
-from .core import LOGIT_ELEMENTS, get_arrangement, prefix_embedding, _build_inputs, scored_loss, embedding_std
+from .core import LOGIT_ELEMENTS, get_arrangement, prefix_embedding, _build_inputs, _mem_sequence, scored_loss, embedding_std
 
 # %% auto #0
 __all__ = ['ARCHS', 'MEASURED', 'arch_config', 'param_count', 'random_model', 'measure_evaluation', 'arch_of', 'memory_model',
@@ -81,9 +81,10 @@ def measure_evaluation(
     e, m = (torch.randn(batch, d, generator=g) * embedding_std(model)).to(dev).requires_grad_(), None
     if arr.uses_m: m = (torch.randn(batch, d, generator=g) * embedding_std(model)).to(dev).requires_grad_()
     tg = torch.randint(0, V, (batch, n), generator=g).to(dev)
-    pre = prefix_embedding(model, prefix)
+    pre = prefix_embedding(model, "none" if arr.teacher_forced else prefix)  # as `fit` builds them: [mem] reads the tokenizer's sequence
+    tok_emb, scored = _mem_sequence(model, tg) if arr.teacher_forced else (None, tg)
     def one():
-        loss, _, _ = scored_loss(model, _build_inputs(arr, n, e, m, None, pre), tg, autocast)
+        loss, _, _ = scored_loss(model, _build_inputs(arr, n, e, m, tok_emb, pre), scored, autocast)
         loss.sum().backward(); e.grad = None
         if m is not None: m.grad = None
     one(); _sync(dev)  # warm-up (and kernels chosen)
