@@ -190,6 +190,24 @@ def _too_big(n, need, free, dev):
     return DoesNotFit(f"one problem of N={n} needs about {need / 1e9:.1f} GB for an evaluation, and {free / 1e9:.1f} GB are free on "
                       f"{dev}: use shorter lengths, a device with more memory, or bf16 autocast")
 
+def _largest_measured(
+    peak_of,                      # batch -> its measured peak bytes (inf where it ran out of memory)
+    budget: float, limit: int,
+) -> tuple[int, float]:           # the batch (0 where one problem does not fit), and the peak of one problem
+    "The largest batch whose peak fits `budget`: 1, 2, 4, ... problems measured until one does not fit, then the last two extrapolated."
+    pts, b = [], 1
+    while True:
+        peak = peak_of(b)
+        if peak > budget:
+            if not pts: return 0, peak
+            break
+        pts.append((b, peak))
+        if b >= limit: return limit, pts[0][1]
+        b *= 2
+    (b0, p0), (b1, p1) = (pts[-2] if len(pts) > 1 else (0, 0)), pts[-1]
+    per = max((p1 - p0) / (b1 - b0), 1.0)
+    return int(min(limit, 2 * b1 - 1, b1 + (budget - p1) // per)), pts[0][1]
+
 def auto_batch_size(
     model, n: int,
     arrangement: str = "e_m", prefix: str = "bos",
@@ -202,20 +220,13 @@ def auto_batch_size(
     dev = model.get_input_embeddings().weight.device
     budget = headroom * (available_bytes(dev) if free is None else free)
     if dev.type == "cuda":
-        pts, b = [], 1
-        while True:
-            try: peak = measure_evaluation(model, b, n, arrangement, prefix, autocast, repeats=1)["peak_bytes"]
-            except torch.OutOfMemoryError: peak = float("inf")
-            torch.cuda.empty_cache()
-            if peak > budget:
-                if not pts: raise _too_big(n, peak if peak < float("inf") else budget / headroom, budget / headroom, dev)
-                break
-            pts.append((b, peak))
-            if b >= limit: return limit
-            b *= 2
-        (b0, p0), (b1, p1) = (pts[-2] if len(pts) > 1 else (0, 0)), pts[-1]
-        per = max((p1 - p0) / (b1 - b0), 1.0)
-        return int(min(limit, 2 * b1 - 1, b1 + (budget - p1) // per))
+        def peak_of(b):
+            try: return measure_evaluation(model, b, n, arrangement, prefix, autocast, repeats=1)["peak_bytes"]
+            except torch.OutOfMemoryError: return float("inf")
+            finally: torch.cuda.empty_cache()
+        b, first = _largest_measured(peak_of, budget, limit)
+        if not b: raise _too_big(n, first if first < float("inf") else budget / headroom, budget / headroom, dev)
+        return b
     e = memory_estimate(model, n, 1, "none" if autocast is None else "bfloat16", dev.type)
     room = budget - e["fixed"]
     if room < e["per_problem"]: raise _too_big(n, e["fixed"] + e["per_problem"], budget / headroom, dev)
